@@ -1,0 +1,92 @@
+# Every target builds what it needs on first use: a project-local virtualenv (.venv) from
+# the pinned requirements/dev.txt. Nothing is installed outside this directory.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(abspath $(VENV)/bin)
+STAMP  := $(VENV)/.installed
+PKG    := kalshi_api_keys_client
+OUT    := generated/$(PKG)
+SCRATCH := build/generate
+LINT_PATHS := auth_ext tests $(wildcard examples/*.py) $(wildcard bench/*.py)
+
+# The generator finds its ruff post-hooks on PATH; they must be the pinned ones.
+export PATH := $(BIN):$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: all venv generate check-generated lint pytest test demo bench clean lock
+
+all: generate
+
+venv: $(STAMP)
+
+$(STAMP): requirements/dev.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "error: Python >= 3.11 is required (found $$($(PYTHON) --version 2>&1)); run make PYTHON=python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+# Runs the generator into a scratch dir ($(1)); --fail-on-warning because a warning means
+# an endpoint was silently dropped. The ruff cache is not part of the output.
+define run_generator
+	rm -rf $(1)
+	$(BIN)/openapi-python-client generate --path openapi.yaml --config generator-config.yml \
+	  --meta none --output-path $(1) --fail-on-warning
+	rm -rf $(1)/.ruff_cache
+endef
+
+## generate: regenerate generated/ from openapi.yaml (replaces the whole package dir)
+generate: $(STAMP)
+	$(call run_generator,$(SCRATCH)/$(PKG))
+	rm -rf $(OUT)
+	mv $(SCRATCH)/$(PKG) $(OUT)
+	rm -rf $(SCRATCH)
+
+## check-generated: fail if generated/ differs in any way from what the spec gives
+check-generated: $(STAMP)
+	$(call run_generator,$(SCRATCH)/$(PKG))
+	@diff -r -x __pycache__ $(SCRATCH)/$(PKG) $(OUT) > $(SCRATCH)/drift.diff 2>&1 || \
+	  { cat $(SCRATCH)/drift.diff | head -60; \
+	    echo; echo "error: generated/ is out of date with openapi.yaml / generator-config.yml."; \
+	    echo "       Run 'make generate' and commit the result (never edit generated/ by hand)."; \
+	    exit 1; }
+	rm -rf $(SCRATCH)
+	@echo "generated/ is up to date"
+
+## lint: ruff + mypy --strict on hand-written code, plus an import smoke test
+lint: $(STAMP)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/mypy $(LINT_PATHS)
+	$(BIN)/python -c "import $(PKG), kalshi_auth"
+
+## pytest: the test suite alone
+pytest: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test: the whole gate, as CI runs it (drift check, lint, tests)
+test: check-generated lint pytest
+
+## demo: the SDK end to end against the bundled fake exchange on 127.0.0.1
+demo: $(STAMP)
+	$(BIN)/python examples/demo.py
+
+## bench: benchmarks in their own virtualenv (not part of `make test`)
+bench: $(STAMP)
+	$(MAKE) -C bench run
+
+## lock: re-freeze requirements/dev.txt from requirements/dev.in in a throwaway venv
+lock:
+	rm -rf build/lock-venv
+	$(PYTHON) -m venv build/lock-venv
+	build/lock-venv/bin/python -m pip install --quiet --upgrade "pip>=24"
+	build/lock-venv/bin/python -m pip install --quiet -r requirements/dev.in
+	{ echo "# Frozen from requirements/dev.in by \`make lock\`; do not edit by hand."; \
+	  build/lock-venv/bin/python -m pip freeze --exclude pip; } > requirements/dev.txt
+	rm -rf build/lock-venv
+
+clean:
+	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

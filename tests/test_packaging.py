@@ -1,0 +1,35 @@
+"""`pip install .` ships both packages, typed, with only the minimal runtime dependencies."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_both_typed_packages(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+        + ["--wheel-dir", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("kalshi_api_keys-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for package in ("kalshi_api_keys_client", "kalshi_auth"):
+        assert f"{package}/__init__.py" in names
+        assert f"{package}/py.typed" in names
+    assert "kalshi_api_keys_client/api/api_keys/delete_api_key.py" in names
+    assert not any(name.startswith(("tests/", "generated/", "auth_ext/")) for name in names)
+    metadata = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith(".dist-info/METADATA"))
+    )
+    requires = sorted(
+        line.split(":", 1)[1].split(";")[0].strip().split("<")[0].split(">")[0]
+        for line in metadata.decode().splitlines()
+        if line.startswith("Requires-Dist:") and "extra ==" not in line
+    )
+    assert requires == ["attrs", "cryptography", "httpx"]
