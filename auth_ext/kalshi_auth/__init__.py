@@ -1,5 +1,57 @@
-"""Hand-written layer over the generated Kalshi API-keys client: signing, keys, errors."""
+"""Kalshi request signing, key loading, a signed client factory and typed errors.
+
+The hand-written layer over the generated ``kalshi_api_keys_client`` package::
+
+    from kalshi_auth import signed_client
+    from kalshi_api_keys_client.api.api_keys import get_api_keys
+
+    with signed_client(api_key_id="...", private_key_path="kalshi.pem", environment="demo") as c:
+        print(get_api_keys.sync(client=c))
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ._auth import KalshiAuth
+from ._client import ENVIRONMENTS, Environment, KalshiClient, signed_client
+from ._errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    KalshiAPIError,
+    KalshiConnectionError,
+    KalshiError,
+    KalshiTimeoutError,
+    KeyLoadError,
+    KeyLoadReason,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from ._keys import load_private_key
+from ._retry import RetryPolicy
+from ._signer import KalshiSigner
+
+__all__ = [
+    "ENVIRONMENTS",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "Environment",
+    "KalshiAPIError",
+    "KalshiAuth",
+    "KalshiClient",
+    "KalshiConnectionError",
+    "KalshiError",
+    "KalshiSigner",
+    "KalshiTimeoutError",
+    "KeyLoadError",
+    "KeyLoadReason",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "load_private_key",
+    "signed_client",
+]

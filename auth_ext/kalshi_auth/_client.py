@@ -1,0 +1,173 @@
+"""signed_client(): the generated client, wired to sign, retry and raise typed errors."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import httpx
+from attrs import define, field
+from kalshi_api_keys_client import AuthenticatedClient
+
+from ._auth import KalshiAuth
+from ._errors import ConfigurationError
+from ._http import AsyncSignedClient, SignedClient
+from ._keys import resolve_credentials
+from ._retry import RetryPolicy
+from ._signer import ACCESS_KEY_HEADER, KalshiSigner
+
+__all__ = ["ENVIRONMENTS", "Environment", "KalshiClient", "signed_client"]
+
+Environment = Literal["prod", "demo"]
+
+#: Kalshi's recommended Trade API hosts (the official spec's first server of each kind).
+ENVIRONMENTS: Mapping[Environment, str] = {
+    "prod": "https://external-api.kalshi.com/trade-api/v2",
+    "demo": "https://external-api.demo.kalshi.co/trade-api/v2",
+}
+
+
+@define
+class KalshiClient(AuthenticatedClient):
+    """The generated ``AuthenticatedClient``, whose httpx clients sign, retry and raise.
+
+    Pass it as ``client=`` to any function in ``kalshi_api_keys_client.api``. ``with_headers``,
+    ``with_timeout`` and ``with_cookies`` return clients that keep all of this. Build it with
+    :func:`signed_client`. Replacing its httpx client with ``set_httpx_client`` drops signing.
+    """
+
+    _retry: RetryPolicy = field(factory=RetryPolicy, kw_only=True, alias="retry")
+    _raise_on_error: bool = field(default=True, kw_only=True, alias="raise_on_error")
+    _build_lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False)
+
+    def _httpx_kwargs(self) -> dict[str, Any]:
+        return {
+            "base_url": self._base_url,
+            "cookies": self._cookies,
+            "headers": self._headers,
+            "timeout": self._timeout,
+            "verify": self._verify_ssl,
+            "retry": self._retry,
+            "raise_on_error": self._raise_on_error,
+            **self._httpx_args,
+        }
+
+    def get_httpx_client(self) -> httpx.Client:
+        """The signing httpx.Client, built once (thread-safe) on first use."""
+        if self._client is None:
+            with self._build_lock:
+                if self._client is None:
+                    self._client = SignedClient(**self._httpx_kwargs())
+        return self._client
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The signing httpx.AsyncClient, built once on first use."""
+        if self._async_client is None:
+            with self._build_lock:
+                if self._async_client is None:
+                    self._async_client = AsyncSignedClient(**self._httpx_kwargs())
+        return self._async_client
+
+
+def _check_base_url(base_url: str) -> str:
+    url = httpx.URL(base_url)
+    if url.scheme not in {"http", "https"} or not url.host:
+        raise ConfigurationError(f"base_url {base_url!r} must be an http(s) URL with a host")
+    if url.query or url.fragment:
+        raise ConfigurationError(f"base_url {base_url!r} must not have a query or fragment")
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise ConfigurationError(
+            f"base_url {base_url!r} uses plain http to a non-loopback host; signed requests "
+            "could be replayed by anyone on the path. Use https."
+        )
+    if url.path.rstrip("/").endswith("/trade-api/v2/trade-api/v2"):
+        raise ConfigurationError(f"base_url {base_url!r} repeats /trade-api/v2")
+    return base_url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def signed_client(
+    *,
+    api_key_id: str | None = None,
+    private_key_path: str | os.PathLike[str] | None = None,
+    private_key_pem: str | bytes | None = None,
+    private_key_password: str | bytes | None = None,
+    environment: Environment | None = None,
+    base_url: str | None = None,
+    timeout: float | httpx.Timeout = 10.0,
+    max_retries: int | None = None,
+    retry: RetryPolicy | None = None,
+    raise_on_error: bool = True,
+    auth: KalshiAuth | None = None,
+    headers: Mapping[str, str] | None = None,
+    httpx_args: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> KalshiClient:
+    """A client for the generated API functions that signs every request as Kalshi requires.
+
+    Credentials: ``api_key_id`` plus ``private_key_path`` or ``private_key_pem`` (and
+    ``private_key_password`` if encrypted); whatever is not given is read from
+    ``KALSHI_API_KEY_ID``, ``KALSHI_PRIVATE_KEY_PATH``/``KALSHI_PRIVATE_KEY_PEM`` and
+    ``KALSHI_PRIVATE_KEY_PASSWORD``. Or pass a ready ``auth``.
+
+    Host: ``environment`` ``"prod"`` (the default) or ``"demo"``, or an explicit ``base_url``
+    (e.g. a proxy, or the bundled fake exchange). Non-2xx responses raise
+    :class:`KalshiAPIError` subclasses unless ``raise_on_error=False``. GET and DELETE are
+    retried ``max_retries`` times (default 2) on 429/502/503/504 and connection errors; POST
+    never is. Use it as a context manager (``with`` or ``async with``) to close connections.
+    """
+    if environment is not None and base_url is not None:
+        raise ConfigurationError("pass environment or base_url, not both")
+    if environment is not None and environment not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"environment must be one of {sorted(ENVIRONMENTS)}, not {environment!r}"
+        )
+    url = _check_base_url(base_url) if base_url is not None else ENVIRONMENTS[environment or "prod"]
+    if retry is not None and max_retries is not None:
+        raise ConfigurationError("pass max_retries or retry, not both")
+    policy = (
+        retry
+        if retry is not None
+        else RetryPolicy(max_retries=2 if max_retries is None else max_retries)
+    )
+    if auth is None:
+        credentials = resolve_credentials(
+            api_key_id=api_key_id,
+            private_key_path=private_key_path,
+            private_key_pem=private_key_pem,
+            private_key_password=private_key_password,
+            environ=environ,
+        )
+        auth = KalshiAuth(KalshiSigner(credentials.key_id, credentials.private_key, clock=clock))
+    elif any(v is not None for v in (api_key_id, private_key_path, private_key_pem)):
+        raise ConfigurationError("pass auth or key arguments, not both")
+    extra = dict(httpx_args or {})
+    if "auth" in extra or "follow_redirects" in extra:
+        raise ConfigurationError(
+            "httpx_args must not set auth (pass auth=) or follow_redirects (never followed: "
+            "the signature covers the path)"
+        )
+    return KalshiClient(
+        base_url=url,
+        token=auth.signer.key_id,
+        prefix="",
+        auth_header_name=ACCESS_KEY_HEADER,
+        headers=dict(headers or {}),
+        timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        httpx_args={**extra, "auth": auth},
+        retry=policy,
+        raise_on_error=raise_on_error,
+    )

@@ -1,0 +1,227 @@
+"""Everything kalshi_auth raises, rooted at KalshiError, and lenient parsing of error bodies."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any, Literal
+
+import httpx
+
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "KalshiAPIError",
+    "KalshiConnectionError",
+    "KalshiError",
+    "KalshiTimeoutError",
+    "KeyLoadError",
+    "KeyLoadReason",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "error_from_response",
+]
+
+KeyLoadReason = Literal[
+    "no_key",
+    "ambiguous_key_source",
+    "missing_file",
+    "unreadable_file",
+    "not_pem",
+    "public_key",
+    "password_required",
+    "wrong_password",
+    "password_not_needed",
+    "not_rsa",
+    "key_too_small",
+    "empty_key_id",
+]
+
+
+class KalshiError(Exception):
+    """Root of every exception kalshi_auth raises."""
+
+
+class ConfigurationError(KalshiError, ValueError):
+    """The client was configured inconsistently (e.g. both ``environment`` and ``base_url``)."""
+
+
+class KeyLoadError(KalshiError, ValueError):
+    """A private key or key ID could not be used; ``reason`` says which check failed.
+
+    Messages say what to fix and never contain key material.
+    """
+
+    def __init__(self, reason: KeyLoadReason, message: str) -> None:
+        super().__init__(message)
+        self.reason: KeyLoadReason = reason
+
+
+class KalshiConnectionError(KalshiError):
+    """The request never got an HTTP response (DNS, refused connection, reset, ...)."""
+
+
+class KalshiTimeoutError(KalshiConnectionError):
+    """The request timed out; raise the client's ``timeout`` or retry later."""
+
+
+class KalshiAPIError(KalshiError):
+    """Kalshi answered with a non-2xx status.
+
+    Carries the parsed ``code``/``message``/``details`` (any may be None), the raw ``body`` and
+    the request's ``method`` and ``path``; never request headers, so never a signature.
+    """
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        method: str,
+        path: str,
+        code: str | None = None,
+        message: str | None = None,
+        details: str | None = None,
+        body: bytes = b"",
+        hint: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.method = method
+        self.path = path
+        self.code = code
+        self.message = message
+        self.details = details
+        self.body = body
+        self.hint = hint
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        try:
+            phrase = HTTPStatus(self.status_code).phrase
+        except ValueError:
+            phrase = "Unknown Status"
+        text = f"{self.status_code} {phrase} on {self.method} {self.path}"
+        said = [part for part in (self.code, self.message, self.details) if part]
+        if said:
+            text += ": " + " / ".join(dict.fromkeys(said))
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+
+class BadRequestError(KalshiAPIError):
+    """400: the request was invalid (bad scopes, malformed public key, bad key ID, ...)."""
+
+
+class AuthenticationError(KalshiAPIError):
+    """401: Kalshi rejected the signature, the key ID or the timestamp."""
+
+
+class PermissionDeniedError(KalshiAPIError):
+    """403: the account may not do this (e.g. createApiKey below the Premier usage tier)."""
+
+
+class NotFoundError(KalshiAPIError):
+    """404: no such resource (e.g. deleting an API key ID that does not exist)."""
+
+
+class RateLimitError(KalshiAPIError):
+    """429: the account's request budget is spent; back off (Kalshi sends no Retry-After)."""
+
+
+class ServerError(KalshiAPIError):
+    """5xx (including non-standard codes such as 520): Kalshi or a proxy in front failed."""
+
+
+_BY_STATUS: dict[int, type[KalshiAPIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+
+_HINT_BAD_SIGNATURE = (
+    "The signature did not verify: the private key does not belong to this key ID "
+    "(wrong key file?), or something between you and Kalshi rewrote the request path"
+)
+_HINT_UNKNOWN_KEY = (
+    "Kalshi does not know this key ID here: a demo key used against production or the "
+    "reverse (keys are per environment), or the key was deleted"
+)
+_HINT_CLOCK = (
+    "The request timestamp was outside Kalshi's window: this machine's clock is probably off; "
+    "sync it (NTP) and retry"
+)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def parse_error_body(body: bytes) -> tuple[str | None, str | None, str | None]:
+    """(code, message, details) from any error shape Kalshi sends; Nones when unparseable.
+
+    Shapes: nested ``{"error": {...}}``, flat ``{"code", "message", "details"}``, bare
+    ``{"error": "too many requests"}``; HTML, empty or truncated bodies give all None.
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None, None, None
+    if not isinstance(data, dict):
+        return None, None, None
+    error = data.get("error")
+    if isinstance(error, str):
+        return None, error, None
+    if isinstance(error, dict):
+        data = error
+    return _text(data.get("code")), _text(data.get("message")), _text(data.get("details"))
+
+
+def _hint(status: int, code: str | None, details: str | None) -> str | None:
+    said = f"{code or ''} {details or ''}".lower()
+    if status == 401:
+        if "timestamp" in said:
+            return _HINT_CLOCK
+        if "signature" in said:
+            return _HINT_BAD_SIGNATURE
+        if "not_found" in said or "not found" in said:
+            return _HINT_UNKNOWN_KEY
+        return None
+    if status == 403:
+        return "createApiKey needs the Premier API usage tier; generateApiKey works on any tier"
+    if status == 429:
+        return "Rate limited: back off and retry (GET and DELETE are retried automatically)"
+    if 300 <= status < 400:
+        return (
+            "Redirects are not followed because the signature covers the path; "
+            "check base_url and drop any trailing slash"
+        )
+    return None
+
+
+def error_from_response(response: httpx.Response) -> KalshiAPIError:
+    """The typed exception for a non-2xx response whose body has been read."""
+    status = response.status_code
+    code, message, details = parse_error_body(response.content)
+    if status in _BY_STATUS:
+        cls = _BY_STATUS[status]
+    elif status >= 500:
+        cls = ServerError
+    else:
+        cls = KalshiAPIError
+    return cls(
+        status_code=status,
+        method=response.request.method,
+        path=response.request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace"),
+        code=code,
+        message=message,
+        details=details,
+        body=response.content,
+        hint=_hint(status, code, details),
+    )
