@@ -1,0 +1,88 @@
+"""Serving a FakeExchange: real HTTP on loopback in a thread, or an in-process transport."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+from ._exchange import FakeExchange
+
+__all__ = ["RunningExchange", "mock_transport", "serve"]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real exchange would
+    server: _Server
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        response = self.server.exchange.handle(self.command, self.path, dict(self.headers), body)
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        self.wfile.write(response.body)
+
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silent: tests and demos print what matters themselves."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # bursts of concurrent connects must not overflow the backlog
+
+    def __init__(self, exchange: FakeExchange, host: str, port: int) -> None:
+        self.exchange = exchange
+        super().__init__((host, port), _Handler)
+
+
+@dataclass(frozen=True)
+class RunningExchange:
+    """A FakeExchange being served; ``base_url`` includes the ``/trade-api/v2`` prefix."""
+
+    exchange: FakeExchange
+    base_url: str
+
+
+@contextmanager
+def serve(
+    exchange: FakeExchange | None = None, *, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[RunningExchange]:
+    """Serve ``exchange`` (a new default one if None) over HTTP until the block exits.
+
+    ``port=0`` picks a free ephemeral port. Only loopback hosts are allowed.
+    """
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        raise ValueError("the fake exchange only listens on loopback")
+    exchange = exchange or FakeExchange()
+    server = _Server(exchange, host, port)
+    thread = threading.Thread(target=server.serve_forever, name="fake-kalshi", daemon=True)
+    thread.start()
+    try:
+        bound_port = server.server_address[1]
+        yield RunningExchange(exchange, f"http://{host}:{bound_port}{exchange.path_prefix}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def mock_transport(exchange: FakeExchange) -> httpx.MockTransport:
+    """An in-process transport (sync and async) that answers from ``exchange``."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = exchange.handle(
+            request.method, request.url.raw_path.decode("ascii"), request.headers, request.read()
+        )
+        return httpx.Response(response.status, headers=response.headers, content=response.body)
+
+    return httpx.MockTransport(handler)
