@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 from ._errors import KeyLoadError
 from ._signer import check_rsa_key_size
@@ -75,7 +75,7 @@ def load_private_key(
     if b"-----BEGIN" not in data:
         raise KeyLoadError(
             "not_pem",
-            f"{source} is not PEM (it should start with '-----BEGIN ... PRIVATE KEY-----'); "
+            f"{source} is not PEM (a PEM key file starts with a '-----BEGIN' line); "
             "make sure you passed the key file Kalshi gave you, not the key ID.",
         )
     if b"PRIVATE KEY-----" not in data and any(m in data for m in _PUBLIC_MARKERS):
@@ -115,13 +115,20 @@ def load_private_key(
             "not_pem", f"{source} uses an unsupported key format; Kalshi keys are RSA PEM."
         ) from None
     if not isinstance(key, rsa.RSAPrivateKey):
-        kind = type(key).__name__.lstrip("_").replace("PrivateKey", "") or "non-RSA"
         raise KeyLoadError(
             "not_rsa",
-            f"{source} is a {kind} key; Kalshi API keys are RSA keys (2048 bits or more).",
+            f"{source} is an {_kind(key)} key; Kalshi API keys are RSA keys (2048 bits or more).",
         )
     check_rsa_key_size(key)
     return key
+
+
+def _kind(key: object) -> str:
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return "EC (elliptic-curve)"
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
+        return "EdDSA (Ed25519/Ed448)"
+    return f"unsupported ({type(key).__name__})"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,220 @@
+"""Key loading: every format that should load does; every way to fail has its own KeyLoadError."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from kalshi_auth import KalshiAuth, KeyLoadError, load_private_key, signed_client
+from kalshi_auth._keys import resolve_credentials
+
+from .conftest import public_pem
+
+PASSWORD = b"correct horse battery staple"
+
+
+def pem(key: rsa.RSAPrivateKey, fmt: serialization.PrivateFormat, password: bytes | None) -> bytes:
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
+    )
+    return key.private_bytes(serialization.Encoding.PEM, fmt, encryption)
+
+
+FORMATS = [serialization.PrivateFormat.TraditionalOpenSSL, serialization.PrivateFormat.PKCS8]
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=["pkcs1", "pkcs8"])
+@pytest.mark.parametrize("password", [None, PASSWORD], ids=["plain", "encrypted"])
+def test_loads_pkcs1_and_pkcs8_from_file_text_and_bytes(
+    rsa_key: rsa.RSAPrivateKey,
+    tmp_path: Path,
+    fmt: serialization.PrivateFormat,
+    password: bytes | None,
+) -> None:
+    data = pem(rsa_key, fmt, password)
+    path = tmp_path / "key.pem"
+    path.write_bytes(data)
+    pw = password.decode() if password else None
+    for loaded in (
+        load_private_key(path, password=pw),
+        load_private_key(str(path), password=password),
+        load_private_key(pem=data, password=pw),
+        load_private_key(pem=data.decode(), password=pw),
+    ):
+        assert loaded.private_numbers() == rsa_key.private_numbers()
+
+
+def test_pem_with_literal_backslash_n_from_an_env_var(rsa_key: rsa.RSAPrivateKey) -> None:
+    flattened = pem(rsa_key, FORMATS[0], None).decode().strip().replace("\n", "\\n")
+    assert load_private_key(pem=flattened).private_numbers() == rsa_key.private_numbers()
+
+
+def reason_of(exc_info: pytest.ExceptionInfo[KeyLoadError]) -> str:
+    message = str(exc_info.value)
+    assert "PRIVATE KEY-----" not in message and "MII" not in message
+    return exc_info.value.reason
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(tmp_path / "nope.pem")
+    assert reason_of(err) == "missing_file"
+    assert "nope.pem" in str(err.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file; the directory case covers it")
+def test_unreadable_file(tmp_path: Path, pkcs1_pem: bytes) -> None:
+    path = tmp_path / "key.pem"
+    path.write_bytes(pkcs1_pem)
+    path.chmod(0)
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(path)
+    assert reason_of(err) == "unreadable_file"
+
+
+def test_directory_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(tmp_path)
+    assert reason_of(err) == "unreadable_file"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["5f6c5a3e-0000-4000-8000-000000000001", "", "hello"],
+    ids=["key-id-by-mistake", "empty", "junk"],
+)
+def test_not_pem(text: str) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=text)
+    assert reason_of(err) == "not_pem"
+    assert "not the key ID" in str(err.value)
+    assert "-----BEGIN" in str(err.value)
+
+
+def test_truncated_pem(pkcs1_pem: bytes) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=pkcs1_pem[: len(pkcs1_pem) // 2])
+    assert reason_of(err) == "not_pem"
+
+
+def test_wrong_password(rsa_key: rsa.RSAPrivateKey) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=pem(rsa_key, FORMATS[1], PASSWORD), password="wrong")
+    assert reason_of(err) == "wrong_password"
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=["pkcs1", "pkcs8"])
+def test_password_missing(rsa_key: rsa.RSAPrivateKey, fmt: serialization.PrivateFormat) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=pem(rsa_key, fmt, PASSWORD))
+    assert reason_of(err) == "password_required"
+    assert "KALSHI_PRIVATE_KEY_PASSWORD" in str(err.value)
+
+
+def test_password_given_for_plain_key(pkcs1_pem: bytes) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=pkcs1_pem, password="x")
+    assert reason_of(err) == "password_not_needed"
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        (ec.generate_private_key(ec.SECP256R1()), "EC (elliptic-curve)"),
+        (ed25519.Ed25519PrivateKey.generate(), "Ed25519"),
+    ],
+    ids=["ec", "ed25519"],
+)
+def test_non_rsa_keys(
+    key: ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey, kind: str
+) -> None:
+    data = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=data)
+    assert reason_of(err) == "not_rsa"
+    assert kind in str(err.value)
+
+
+def test_rsa_key_under_2048_bits() -> None:
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=pem(small, FORMATS[1], None))
+    assert reason_of(err) == "key_too_small"
+    assert "1024" in str(err.value)
+
+
+def test_public_key_given(rsa_key: rsa.RSAPrivateKey) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=public_pem(rsa_key))
+    assert reason_of(err) == "public_key"
+
+
+def test_exactly_one_source(tmp_path: Path, pkcs1_pem: bytes) -> None:
+    with pytest.raises(KeyLoadError) as none:
+        load_private_key()
+    assert reason_of(none) == "no_key"
+    with pytest.raises(KeyLoadError) as both:
+        load_private_key(tmp_path / "k", pem=pkcs1_pem)
+    assert reason_of(both) == "ambiguous_key_source"
+
+
+@pytest.mark.parametrize("key_id", ["", "   "])
+def test_empty_key_id(pkcs1_pem: bytes, key_id: str) -> None:
+    with pytest.raises(KeyLoadError) as err:
+        KalshiAuth.from_pem(key_id, pkcs1_pem)
+    assert reason_of(err) == "empty_key_id"
+    with pytest.raises(KeyLoadError) as env_err:
+        signed_client(environ={"KALSHI_API_KEY_ID": key_id, "KALSHI_PRIVATE_KEY_PEM": "x"})
+    assert reason_of(env_err) == "empty_key_id"
+
+
+def test_constructors_from_file_pem_and_env(
+    rsa_key: rsa.RSAPrivateKey, tmp_path: Path, pkcs1_pem: bytes
+) -> None:
+    path = tmp_path / "kalshi.pem"
+    encrypted = pem(rsa_key, FORMATS[1], PASSWORD)
+    path.write_bytes(encrypted)
+    auths = [
+        KalshiAuth.from_key_file("id-1", path, password=PASSWORD),
+        KalshiAuth.from_pem("id-1", pkcs1_pem),
+        KalshiAuth.from_env(
+            {
+                "KALSHI_API_KEY_ID": "id-1",
+                "KALSHI_PRIVATE_KEY_PATH": str(path),
+                "KALSHI_PRIVATE_KEY_PASSWORD": PASSWORD.decode(),
+            }
+        ),
+        KalshiAuth.from_env(
+            {"KALSHI_API_KEY_ID": "id-1", "KALSHI_PRIVATE_KEY_PEM": pkcs1_pem.decode()}
+        ),
+    ]
+    for auth in auths:
+        assert auth.signer.key_id == "id-1"
+        assert auth.signer.public_key().public_numbers() == rsa_key.public_key().public_numbers()
+
+
+def test_env_without_key_or_id() -> None:
+    with pytest.raises(KeyLoadError) as no_id:
+        KalshiAuth.from_env({})
+    assert reason_of(no_id) == "empty_key_id"
+    with pytest.raises(KeyLoadError) as no_key:
+        KalshiAuth.from_env({"KALSHI_API_KEY_ID": "id"})
+    assert reason_of(no_key) == "no_key"
+    assert "KALSHI_PRIVATE_KEY_PATH" in str(no_key.value)
+
+
+def test_explicit_arguments_beat_the_environment(pkcs1_pem: bytes) -> None:
+    creds = resolve_credentials(
+        api_key_id="explicit",
+        private_key_pem=pkcs1_pem,
+        environ={"KALSHI_API_KEY_ID": "env", "KALSHI_PRIVATE_KEY_PATH": "/nonexistent"},
+    )
+    assert creds.key_id == "explicit"
+    assert "PRIVATE" not in repr(creds) and "RSAPrivateKey" not in repr(creds)

@@ -1,0 +1,171 @@
+"""Retries: GET/DELETE retried with fresh signatures and bounded backoff; POST never."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable, Iterator
+
+import pytest
+from kalshi_api_keys_client.api.api_keys import delete_api_key, generate_api_key, get_api_keys
+from kalshi_api_keys_client.models import GenerateApiKeyRequest
+from kalshi_auth import (
+    KalshiClient,
+    KalshiConnectionError,
+    RateLimitError,
+    RetryPolicy,
+    ServerError,
+    signed_client,
+)
+
+from .conftest import Exchange
+
+
+class Sleeps:
+    """Records requested sleeps instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def make_client(live: Exchange, pkcs1_pem: bytes) -> Iterator[Callable[..., KalshiClient]]:
+    """Clients signed with the live exchange's bootstrap key; sync sides closed afterwards."""
+    made: list[KalshiClient] = []
+
+    def make(retry: RetryPolicy, base_url: str | None = None) -> KalshiClient:
+        client = signed_client(
+            api_key_id=live.key.api_key_id,
+            private_key_pem=pkcs1_pem,
+            base_url=base_url or live.base_url,
+            retry=retry,
+        )
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.get_httpx_client().close()
+
+
+def policy(sleeps: Sleeps, **kwargs: float) -> RetryPolicy:
+    return RetryPolicy(sleep=sleeps, async_sleep=sleeps.asleep, uniform=lambda: 1.0, **kwargs)  # type: ignore[arg-type]
+
+
+def test_429_then_200_on_get_is_signed_afresh(
+    live: Exchange, make_client: Callable[..., KalshiClient]
+) -> None:
+    sleeps = Sleeps()
+    client = make_client(policy(sleeps))
+    live.exchange.inject_faults(429)
+    assert get_api_keys.sync(client=client) is not None
+    first, second = live.exchange.requests
+    assert (first.status, second.status) == (429, 200)
+    assert second.authenticated
+    assert first.signature != second.signature
+    assert sleeps.delays == [0.5]
+
+
+def test_async_retries_use_the_async_sleep(
+    live: Exchange, make_client: Callable[..., KalshiClient]
+) -> None:
+    sleeps = Sleeps()
+    client = make_client(policy(sleeps))
+    live.exchange.inject_faults(503)
+    live.exchange.inject_faults(502)
+
+    async def call() -> object:
+        async with client:
+            return await get_api_keys.asyncio(client=client)
+
+    assert asyncio.run(call()) is not None
+    assert [r.status for r in live.exchange.requests] == [503, 502, 200]
+    assert len({r.signature for r in live.exchange.requests}) == 3
+    assert sleeps.delays == [0.5, 1.0]
+
+
+def test_retry_count_is_respected(live: Exchange, make_client: Callable[..., KalshiClient]) -> None:
+    sleeps = Sleeps()
+    client = make_client(policy(sleeps, max_retries=3))
+    live.exchange.inject_faults(429, count=10)
+    with pytest.raises(RateLimitError):
+        delete_api_key.sync("whatever", client=client)
+    assert len(live.exchange.requests) == 4
+    assert sleeps.delays == [0.5, 1.0, 2.0]
+
+
+def test_post_is_never_retried(live: Exchange, make_client: Callable[..., KalshiClient]) -> None:
+    sleeps = Sleeps()
+    client = make_client(policy(sleeps, max_retries=5))
+    live.exchange.inject_faults(429)
+    with pytest.raises(RateLimitError):
+        generate_api_key.sync(client=client, body=GenerateApiKeyRequest(name="once"))
+    live.exchange.inject_faults(503)
+
+    async def call() -> object:
+        async with client:
+            body = GenerateApiKeyRequest(name="once")
+            return await generate_api_key.asyncio(client=client, body=body)
+
+    with pytest.raises(ServerError):
+        asyncio.run(call())
+    assert len(live.exchange.requests) == 2
+    assert sleeps.delays == []
+    assert len(live.exchange.keys) == 1  # no second key was made
+
+
+def test_non_retryable_status_is_not_retried(
+    live: Exchange, make_client: Callable[..., KalshiClient]
+) -> None:
+    sleeps = Sleeps()
+    client = make_client(policy(sleeps))
+    live.exchange.inject_faults(500)
+    with pytest.raises(ServerError):
+        get_api_keys.sync(client=client)
+    assert sleeps.delays == []
+
+
+def test_connection_errors_are_retried_then_raised_typed(
+    make_client: Callable[..., KalshiClient],
+) -> None:
+    with socket.socket() as sock:  # a port with nothing listening
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    sleeps = Sleeps()
+    client = make_client(policy(sleeps), base_url=f"http://127.0.0.1:{port}/trade-api/v2")
+    with pytest.raises(KalshiConnectionError, match="ConnectError") as err:
+        get_api_keys.sync(client=client)
+    assert sleeps.delays == [0.5, 1.0]
+    assert "PRIVATE" not in str(err.value)
+    with pytest.raises(KalshiConnectionError):
+        generate_api_key.sync(client=client, body=GenerateApiKeyRequest(name="x"))
+    assert sleeps.delays == [0.5, 1.0]
+
+
+@pytest.mark.parametrize("attempt", range(8))
+def test_backoff_is_bounded_and_jittered(attempt: int) -> None:
+    low = RetryPolicy(uniform=lambda: 0.0).backoff(attempt)
+    high = RetryPolicy(uniform=lambda: 0.999999).backoff(attempt)
+    assert low == 0.0
+    assert 0 < high <= min(8.0, 0.5 * 2**attempt)
+    real = [RetryPolicy().backoff(attempt) for _ in range(50)]
+    assert all(0 <= d <= min(8.0, 0.5 * 2**attempt) for d in real)
+    assert len(set(real)) > 1
+
+
+def test_policy_decisions() -> None:
+    p = RetryPolicy(max_retries=2, uniform=lambda: 1.0)
+    assert p.delay_after("GET", 0, status_code=429) == 0.5
+    assert p.delay_after("delete", 1, status_code=504) == 1.0
+    assert p.delay_after("GET", 2, status_code=429) is None
+    assert p.delay_after("POST", 0, status_code=429) is None
+    assert p.delay_after("GET", 0, status_code=400) is None
+    assert p.delay_after("GET", 0, error=ValueError()) is None
+    with pytest.raises(ValueError):
+        RetryPolicy(max_retries=-1)

@@ -1,0 +1,185 @@
+"""KalshiSigner and KalshiAuth: verified signatures over exactly the right bytes.
+
+Unit tests drive the auth generator by hand (as httpx's own tests do); test_client.py and
+test_end_to_end.py cover the same objects through real sync and async clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import threading
+from urllib.parse import quote
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kalshi_auth import KalshiAuth, KalshiSigner, KeyLoadError
+from kalshi_auth._signer import signing_message, verify_signature
+
+KEY_ID = "5f6c5a3e-0000-4000-8000-000000000001"
+
+
+def signer(key: rsa.RSAPrivateKey, now: float = 1_703_123_456.789) -> KalshiSigner:
+    return KalshiSigner(KEY_ID, key, clock=lambda: now)
+
+
+def verified(key: rsa.RSAPrivateKey, request: httpx.Request, path: str) -> bool:
+    return verify_signature(
+        key.public_key(),
+        request.headers["KALSHI-ACCESS-SIGNATURE"],
+        int(request.headers["KALSHI-ACCESS-TIMESTAMP"]),
+        request.method,
+        path,
+    )
+
+
+def test_message_is_timestamp_method_path_without_query() -> None:
+    message = signing_message(1703123456789, "get", "/trade-api/v2/portfolio/orders?limit=5")
+    assert message == b"1703123456789GET/trade-api/v2/portfolio/orders"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE", "PUT", "PATCH"])
+def test_headers_verify_for_every_method(rsa_key: rsa.RSAPrivateKey, method: str) -> None:
+    headers = signer(rsa_key).sign(method, "/trade-api/v2/api_keys")
+    assert headers["KALSHI-ACCESS-KEY"] == KEY_ID
+    assert headers["KALSHI-ACCESS-TIMESTAMP"] == "1703123456789"
+    sig = headers["KALSHI-ACCESS-SIGNATURE"]
+    assert base64.b64encode(base64.b64decode(sig)).decode() == sig  # standard, padded
+    assert verify_signature(
+        rsa_key.public_key(), sig, 1703123456789, method, "/trade-api/v2/api_keys"
+    )
+    other = "POST" if method != "POST" else "GET"
+    assert not verify_signature(
+        rsa_key.public_key(), sig, 1703123456789, other, "/trade-api/v2/api_keys"
+    )
+    assert not verify_signature(
+        rsa_key.public_key(), sig, 1703123456790, method, "/trade-api/v2/api_keys"
+    )
+
+
+def test_salt_length_is_digest_length(rsa_key: rsa.RSAPrivateKey) -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    headers = signer(rsa_key).sign("GET", "/p")
+    raw = base64.b64decode(headers["KALSHI-ACCESS-SIGNATURE"])
+    message = signing_message(1703123456789, "GET", "/p")
+    rsa_key.public_key().verify(
+        raw,
+        message,
+        padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
+        hashes.SHA256(),
+    )
+
+
+def test_each_signature_is_fresh(rsa_key: rsa.RSAPrivateKey) -> None:
+    s = signer(rsa_key)
+    assert (
+        s.sign("GET", "/p")["KALSHI-ACCESS-SIGNATURE"]
+        != s.sign("GET", "/p")["KALSHI-ACCESS-SIGNATURE"]
+    )
+
+
+def test_signer_rejects_empty_key_id_and_small_or_wrong_keys(rsa_key: rsa.RSAPrivateKey) -> None:
+    with pytest.raises(KeyLoadError) as empty:
+        KalshiSigner("  ", rsa_key)
+    assert empty.value.reason == "empty_key_id"
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    with pytest.raises(KeyLoadError) as too_small:
+        KalshiSigner(KEY_ID, small)
+    assert too_small.value.reason == "key_too_small"
+    with pytest.raises(KeyLoadError) as not_rsa:
+        KalshiSigner(KEY_ID, rsa_key.public_key())  # type: ignore[arg-type]
+    assert not_rsa.value.reason == "not_rsa"
+
+
+def test_repr_hides_the_key(rsa_key: rsa.RSAPrivateKey) -> None:
+    auth = KalshiAuth(signer(rsa_key))
+    for text in (repr(auth), str(auth), repr(auth.signer)):
+        assert KEY_ID in text
+        assert "PRIVATE KEY" not in text
+        assert "RSA-2048" in text
+
+
+def test_auth_flow_driven_by_hand(rsa_key: rsa.RSAPrivateKey) -> None:
+    auth = KalshiAuth(signer(rsa_key))
+    request = httpx.Request("GET", "https://demo-api.kalshi.co/trade-api/v2/api_keys?limit=5")
+    flow = auth.sync_auth_flow(request)
+    sent = next(flow)
+    assert sent is request
+    assert verified(rsa_key, sent, "/trade-api/v2/api_keys")
+    with pytest.raises(StopIteration):
+        flow.send(httpx.Response(200, json={"api_keys": []}))
+
+
+def test_async_auth_flow_driven_by_hand(rsa_key: rsa.RSAPrivateKey) -> None:
+    auth = KalshiAuth(signer(rsa_key))
+
+    async def drive() -> httpx.Request:
+        request = httpx.Request("DELETE", "https://h/trade-api/v2/api_keys/abc")
+        flow = auth.async_auth_flow(request)
+        sent = await flow.__anext__()
+        with pytest.raises(StopAsyncIteration):
+            await flow.asend(httpx.Response(204))
+        return sent
+
+    sent = asyncio.run(drive())
+    assert verified(rsa_key, sent, "/trade-api/v2/api_keys/abc")
+
+
+def test_percent_encoded_path_parameters_are_signed_as_sent(rsa_key: rsa.RSAPrivateKey) -> None:
+    auth = KalshiAuth(signer(rsa_key))
+    key_id = "a/b c%d?e"
+    url = f"https://h/kalshi/trade-api/v2/api_keys/{quote(key_id, safe='')}"
+    request = next(auth.sync_auth_flow(httpx.Request("DELETE", url)))
+    assert request.url.raw_path == b"/kalshi/trade-api/v2/api_keys/a%2Fb%20c%25d%3Fe"
+    assert verified(rsa_key, request, "/kalshi/trade-api/v2/api_keys/a%2Fb%20c%25d%3Fe")
+    assert not verified(rsa_key, request, "/kalshi/trade-api/v2/api_keys/a/b c%d?e")
+
+
+_segment = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.lists(_segment, max_size=3),
+    path=st.lists(_segment, min_size=1, max_size=4),
+    query=st.dictionaries(_segment, _segment, max_size=3),
+    method=st.sampled_from(["GET", "POST", "DELETE"]),
+)
+def test_property_any_prefix_path_and_query(
+    rsa_key: rsa.RSAPrivateKey,
+    prefix: list[str],
+    path: list[str],
+    query: dict[str, str],
+    method: str,
+) -> None:
+    encoded = "".join("/" + quote(part, safe="") for part in prefix + path)
+    request = httpx.Request(method, "https://example.test" + encoded, params=query)
+    next(KalshiAuth(signer(rsa_key)).sync_auth_flow(request))
+    assert request.url.raw_path.split(b"?")[0].decode() == encoded
+    assert verified(rsa_key, request, encoded)
+
+
+def test_one_auth_shared_by_threads(rsa_key: rsa.RSAPrivateKey) -> None:
+    auth = KalshiAuth(KalshiSigner(KEY_ID, rsa_key))
+    failures: list[str] = []
+
+    def work(n: int) -> None:
+        for i in range(20):
+            path = f"/trade-api/v2/api_keys/{n}-{i}"
+            request = next(auth.sync_auth_flow(httpx.Request("DELETE", "https://h" + path)))
+            if not verified(rsa_key, request, path):
+                failures.append(path)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
