@@ -40,6 +40,7 @@ class Exchange:
     running: RunningExchange
     key: FakeKey
     client: KalshiClient
+    pem: bytes
 
     @property
     def base_url(self) -> str:
@@ -55,4 +56,4 @@ def live(rsa_key: rsa.RSAPrivateKey, pkcs1_pem: bytes) -> Iterator[Exchange]:
             api_key_id=key.api_key_id, private_key_pem=pkcs1_pem, base_url=running.base_url
         )
         with client:
-            yield Exchange(exchange, running, key, client)
+            yield Exchange(exchange, running, key, client, pkcs1_pem)

@@ -3,13 +3,22 @@
 Each attempt goes through ``httpx.Client.send`` and so through KalshiAuth again: every retry
 carries a fresh timestamp and signature. Redirects are never followed (the signature covers
 the path, so a redirected request would be rejected, or worse, signed for the wrong path).
+
+httpx signs (runs the auth flow) *before* waiting for a pooled connection, so under load a
+request could sit signed in the pool queue until its timestamp is stale. Both clients
+therefore admit at most ``limits.max_connections`` requests at a time, and sign only once
+admitted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from http import HTTPStatus
 from typing import Any
 
+import anyio
 import httpx
 
 from ._errors import KalshiConnectionError, KalshiTimeoutError, error_from_response
@@ -41,6 +50,11 @@ def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> Kals
     return KalshiConnectionError(f"{where} failed before a response: {type(exc).__name__}: {exc}")
 
 
+def _max_in_flight(kwargs: dict[str, Any]) -> int | None:
+    limits: httpx.Limits = kwargs.get("limits", httpx.Limits(max_connections=100))
+    return limits.max_connections
+
+
 class SignedClient(httpx.Client):
     """httpx.Client with Kalshi's retry and error policy in ``send``."""
 
@@ -48,13 +62,18 @@ class SignedClient(httpx.Client):
         super().__init__(**kwargs, follow_redirects=False)
         self._retry = retry
         self._raise_on_error = raise_on_error
+        slots = _max_in_flight(kwargs)
+        self._slots: AbstractContextManager[Any] = (
+            threading.BoundedSemaphore(slots) if slots else contextlib.nullcontext()
+        )
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
         attempt = 0
         while True:
             try:
-                response = super().send(request, **kwargs)
+                with self._slots:
+                    response = super().send(request, **kwargs)
             except httpx.TransportError as exc:
                 delay = self._retry.delay_after(request.method, attempt, error=exc)
                 if delay is None:
@@ -81,13 +100,18 @@ class AsyncSignedClient(httpx.AsyncClient):
         super().__init__(**kwargs, follow_redirects=False)
         self._retry = retry
         self._raise_on_error = raise_on_error
+        slots = _max_in_flight(kwargs)
+        self._slots: AbstractAsyncContextManager[Any] = (
+            anyio.Semaphore(slots) if slots else contextlib.nullcontext()
+        )
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
         attempt = 0
         while True:
             try:
-                response = await super().send(request, **kwargs)
+                async with self._slots:
+                    response = await super().send(request, **kwargs)
             except httpx.TransportError as exc:
                 delay = self._retry.delay_after(request.method, attempt, error=exc)
                 if delay is None:

@@ -17,6 +17,10 @@ __all__ = ["RunningExchange", "mock_transport", "serve"]
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real exchange would
+    # One buffered write per response and no Nagle: otherwise headers and body go out as two
+    # small segments and delayed ACKs stall every keep-alive request by ~40 ms.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
     server: _Server
 
     def _answer(self) -> None:
@@ -65,7 +69,9 @@ def serve(
         raise ValueError("the fake exchange only listens on loopback")
     exchange = exchange or FakeExchange()
     server = _Server(exchange, host, port)
-    thread = threading.Thread(target=server.serve_forever, name="fake-kalshi", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-kalshi", daemon=True
+    )
     thread.start()
     try:
         bound_port = server.server_address[1]
