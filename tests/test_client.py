@@ -150,3 +150,32 @@ def _load(pem: bytes):  # type: ignore[no-untyped-def]
     from kalshi_auth import load_private_key
 
     return load_private_key(pem=pem)
+
+
+class CountingSigner(KalshiSigner):
+    """A real signer that counts its RSA signatures."""
+
+    __slots__ = ("count",)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.count = 0
+
+    def sign(self, method: str, path: str, *, timestamp_ms: int | None = None) -> dict[str, str]:
+        self.count += 1
+        return super().sign(method, path, timestamp_ms=timestamp_ms)
+
+
+def test_exactly_one_signature_per_request(live: Exchange, pkcs1_pem: bytes) -> None:
+    signer = CountingSigner(live.key.api_key_id, _load(pkcs1_pem))
+    client = signed_client(auth=KalshiAuth(signer), base_url=live.base_url)
+    with client:
+        get_api_keys.sync(client=client)
+        get_api_keys.sync_detailed(client=client)
+
+    async def run() -> None:
+        async with client:
+            await get_api_keys.asyncio(client=client)
+
+    asyncio.run(run())
+    assert signer.count == len(live.exchange.requests) == 3
