@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kalshi_api_keys_client.api.api_keys import (
@@ -20,7 +22,14 @@ from kalshi_api_keys_client.models import (
     GenerateApiKeyResponse,
     GetApiKeysResponse,
 )
-from kalshi_auth import AuthenticationError, KalshiAPIError, NotFoundError, signed_client
+from kalshi_auth import (
+    AuthenticationError,
+    KalshiAPIError,
+    KalshiSigner,
+    NotFoundError,
+    load_private_key,
+    signed_client,
+)
 
 from .conftest import Exchange, public_pem
 
@@ -137,3 +146,33 @@ def _pem(key: rsa.RSAPrivateKey) -> bytes:
 
 def _pem_of(live: Exchange) -> bytes:
     return live.pem
+
+
+@pytest.mark.parametrize("skew_s", [-30.0, 30.0], ids=["stale", "future"])
+def test_clock_skew_is_rejected_over_http(live: Exchange, skew_s: float) -> None:
+    with (
+        signed_client(
+            api_key_id=live.key.api_key_id,
+            private_key_pem=live.pem,
+            base_url=live.base_url,
+            clock=lambda: time.time() + skew_s,
+        ) as skewed,
+        pytest.raises(AuthenticationError, match="clock"),
+    ):
+        get_api_keys.sync(client=skewed)
+
+
+@pytest.mark.parametrize("header", ["KALSHI-ACCESS-SIGNATURE", "KALSHI-ACCESS-KEY", None])
+def test_tampered_or_missing_headers_over_http(live: Exchange, header: str | None) -> None:
+    signer = KalshiSigner(live.key.api_key_id, load_private_key(pem=live.pem))
+    headers = signer.sign("GET", "/trade-api/v2/api_keys")
+    if header is None:
+        headers["KALSHI-ACCESS-SIGNATURE"] = signer.sign("GET", "/trade-api/v2/other")[
+            "KALSHI-ACCESS-SIGNATURE"
+        ]
+    else:
+        del headers[header]
+    response = httpx.get(live.base_url + "/api_keys", headers=headers)
+    assert response.status_code == 401
+    details = response.json()["error"]["details"]
+    assert details == ("INCORRECT_API_KEY_SIGNATURE" if header is None else "MISSING_AUTH_HEADERS")

@@ -150,7 +150,7 @@ def test_generate_returns_a_working_private_key_once(exchange: FakeExchange, cal
     response = call("POST", BASE + "/generate", {"name": "gen", "subaccount": 0})
     assert response.status == 201
     answer = body_of(response)
-    assert answer["private_key"].startswith("-----BEGIN RSA PRIVATE KEY-----")
+    assert answer["private_key"].startswith("-----BEGIN RSA PRIVATE KEY")  # PKCS#1, as Kalshi
     key = load_private_key(pem=answer["private_key"])
     assert Caller(exchange, answer["api_key_id"], key)("GET", BASE).status == 200
     stored = next(k for k in exchange.keys if k.api_key_id == answer["api_key_id"])
@@ -238,3 +238,20 @@ def test_fault_injection_answers_before_auth(exchange: FakeExchange, call: Calle
     statuses = [call("GET", BASE, validate=False).status for _ in range(4)]
     assert statuses == [429, 429, 503, 200]
     assert exchange.requests[0].status == 429
+
+
+OPERATIONS = [
+    ("GET", BASE, None),
+    ("POST", BASE, {"name": "n", "public_key": "x"}),
+    ("POST", BASE + "/generate", {"name": "n"}),
+    ("DELETE", BASE + "/some-id", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OPERATIONS)
+def test_every_operation_answers_spec_valid_401_and_500(
+    exchange: FakeExchange, call: Caller, method: str, path: str, body: Any
+) -> None:
+    assert call(method, path, body, headers={}).status == 401
+    exchange.inject_faults(500)
+    assert call(method, path, body).status == 500

@@ -21,7 +21,7 @@ ENV_KEY_PEM = "KALSHI_PRIVATE_KEY_PEM"
 ENV_KEY_PASSWORD = "KALSHI_PRIVATE_KEY_PASSWORD"
 
 _PUBLIC_MARKERS = (b"-----BEGIN PUBLIC KEY-----", b"-----BEGIN RSA PUBLIC KEY-----")
-_ENCRYPTED_MARKERS = (b"-----BEGIN ENCRYPTED PRIVATE KEY-----", b"Proc-Type: 4,ENCRYPTED")
+_ENCRYPTED_MARKERS = (b"BEGIN ENCRYPTED PRIVATE KEY", b"Proc-Type: 4,ENCRYPTED")
 
 
 def _as_bytes(value: str | bytes) -> bytes:
@@ -78,7 +78,7 @@ def load_private_key(
             f"{source} is not PEM (a PEM key file starts with a '-----BEGIN' line); "
             "make sure you passed the key file Kalshi gave you, not the key ID.",
         )
-    if b"PRIVATE KEY-----" not in data and any(m in data for m in _PUBLIC_MARKERS):
+    if b"PRIVATE KEY" not in data and any(m in data for m in _PUBLIC_MARKERS):
         raise KeyLoadError(
             "public_key",
             f"{source} holds a public key; signing needs the private key it was made from.",

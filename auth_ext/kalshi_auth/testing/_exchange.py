@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES
 
 from .._signer import (
     ACCESS_KEY_HEADER,
@@ -28,17 +29,7 @@ UsageTier = Literal["basic", "advanced", "expert", "premier", "paragon", "prime"
 _TIERS: tuple[UsageTier, ...] = (
     "basic", "advanced", "expert", "premier", "paragon", "prime", "prestige",
 )  # fmt: skip
-_SCOPES = frozenset(
-    {
-        "read",
-        "write",
-        "read::block_trade_accept",
-        "read::portfolio_balance",
-        "write::trade",
-        "write::transfer",
-        "write::block_trade_accept",
-    }
-)
+_SCOPES: frozenset[str] = frozenset(API_KEY_SCOPE_VALUES)  # the spec's enum, via the generator
 _DEFAULT_SCOPES = ("read", "write")
 
 
