@@ -13,7 +13,7 @@ LINT_PATHS := auth_ext tests $(wildcard examples/*.py) $(wildcard bench/*.py)
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all venv generate check-generated lint pytest test demo bench clean lock
+.PHONY: all venv generate check-generated lint pytest test demo clean lock
 
 all: generate
 
@@ -72,10 +72,6 @@ test: check-generated lint pytest
 ## demo: the SDK end to end against the bundled fake exchange on 127.0.0.1
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
-
-## bench: benchmarks in their own virtualenv (not part of `make test`)
-bench: $(STAMP)
-	$(MAKE) -C bench run
 
 ## lock: re-freeze requirements/dev.txt from requirements/dev.in in a throwaway venv
 lock:

@@ -1,0 +1,41 @@
+"""Secret files: written atomically with mode 0600, never over an existing file unless asked."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from kalshi_auth import KalshiError
+from kalshi_auth._files import FileExistsRefusedError, check_writable, write_secret_file
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_writes_0600_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    target = write_secret_file(tmp_path / "key.pem", b"secret")
+    assert target.read_bytes() == b"secret"
+    assert mode(target) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["key.pem"]
+
+
+def test_refuses_to_overwrite_unless_asked(tmp_path: Path) -> None:
+    target = tmp_path / "key.pem"
+    target.write_bytes(b"old")
+    with pytest.raises(FileExistsRefusedError, match="refusing to overwrite"):
+        write_secret_file(target, b"new")
+    assert target.read_bytes() == b"old"
+    write_secret_file(target, b"new", overwrite=True)
+    assert target.read_bytes() == b"new" and mode(target) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["key.pem"]
+
+
+def test_check_writable_fails_early_with_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(KalshiError, match="does not exist"):
+        check_writable(tmp_path / "missing-dir" / "key.pem")
+    with pytest.raises(KalshiError, match="is a directory"):
+        check_writable(tmp_path, overwrite=True)
+    assert check_writable(tmp_path / "fresh.pem") == tmp_path / "fresh.pem"
