@@ -205,8 +205,11 @@ def _hint(status: int, code: str | None, details: str | None) -> str | None:
     return None
 
 
-def error_from_response(response: httpx.Response) -> KalshiAPIError:
-    """The typed exception for a non-2xx response whose body has been read."""
+def error_from_response(response: httpx.Response, *, path: str) -> KalshiAPIError:
+    """The typed exception for a non-2xx response whose body has been read.
+
+    ``path`` is the request path as signed (no query), which the message names.
+    """
     status = response.status_code
     code, message, details = parse_error_body(response.content)
     if status in _BY_STATUS:
@@ -218,7 +221,7 @@ def error_from_response(response: httpx.Response) -> KalshiAPIError:
     return cls(
         status_code=status,
         method=response.request.method,
-        path=response.request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace"),
+        path=path,
         code=code,
         message=message,
         details=details,

@@ -21,6 +21,7 @@ from typing import Any
 import anyio
 import httpx
 
+from ._auth import signed_path
 from ._errors import KalshiConnectionError, KalshiTimeoutError, error_from_response
 from ._retry import RetryPolicy
 
@@ -86,7 +87,7 @@ class SignedClient(httpx.Client):
                     if _must_raise(response, self._raise_on_error):
                         response.read()
                         response.close()
-                        raise error_from_response(response)
+                        raise error_from_response(response, path=signed_path(request))
                     return response
                 response.close()
             self._retry.sleep(delay)
@@ -124,7 +125,7 @@ class AsyncSignedClient(httpx.AsyncClient):
                     if _must_raise(response, self._raise_on_error):
                         await response.aread()
                         await response.aclose()
-                        raise error_from_response(response)
+                        raise error_from_response(response, path=signed_path(request))
                     return response
                 await response.aclose()
             await self._retry.async_sleep(delay)
