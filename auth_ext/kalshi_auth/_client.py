@@ -138,11 +138,8 @@ def signed_client(
     url = _check_base_url(base_url) if base_url is not None else ENVIRONMENTS[environment or "prod"]
     if retry is not None and max_retries is not None:
         raise ConfigurationError("pass max_retries or retry, not both")
-    policy = (
-        retry
-        if retry is not None
-        else RetryPolicy(max_retries=2 if max_retries is None else max_retries)
-    )
+    if retry is None:
+        retry = RetryPolicy() if max_retries is None else RetryPolicy(max_retries=max_retries)
     if auth is None:
         credentials = resolve_credentials(
             api_key_id=api_key_id,
@@ -168,6 +165,6 @@ def signed_client(
         headers=dict(headers or {}),
         timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
         httpx_args={**extra, "auth": auth},
-        retry=policy,
+        retry=retry,
         raise_on_error=raise_on_error,
     )
