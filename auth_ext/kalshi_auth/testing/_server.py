@@ -36,6 +36,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _answer
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header follows the exchange's clock, so clock skew can be simulated."""
+        return super().date_time_string(
+            self.server.exchange.clock() if timestamp is None else timestamp
+        )
+
     def log_message(self, format: str, *args: object) -> None:
         """Silent: tests and demos print what matters themselves."""
 

@@ -1,0 +1,325 @@
+"""The kalshi-keys command line: argument parsing, dispatch, and errors as exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, ApiKeyScope
+
+from .._errors import ConfigurationError, KalshiError
+from ._commands import delete, generate, keygen, list_, register, report_new_key, whoami
+from ._console import Console, UsageError
+from ._keygen import KEY_SIZES, new_passphrase
+from ._newkey import Destination, KeySpec
+from ._rotate import rotate
+from ._session import Connection
+
+__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser", "console_main", "main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+PROG = "kalshi-keys"
+
+_DESCRIPTION = """\
+Manage Kalshi API keys: make, register, list, delete and rotate them.
+
+Credentials come from --key-id/--key-file, else from KALSHI_API_KEY_ID and
+KALSHI_PRIVATE_KEY_PATH (or KALSHI_PRIVATE_KEY_PEM); an encrypted key's password
+from KALSHI_PRIVATE_KEY_PASSWORD, or a prompt. The host is production unless
+--env demo or --base-url says otherwise.
+
+exit status: 0 success, 1 the API or a key/file refused (one line on stderr),
+             2 the command line is wrong, 130 interrupted"""
+
+_EXAMPLES = {
+    "keygen": """\
+examples:
+  kalshi-keys keygen --out bot.pem                 # bot.pem (0600) and bot.pem.pub
+  kalshi-keys keygen --out bot.pem --bits 4096 --encrypt""",
+    "register": """\
+examples:
+  kalshi-keys register --name bot-1 --out bot-1.pem
+  kalshi-keys --env demo register --name reader --scopes read --subaccount 2
+
+The key pair is made here and the private key written before Kalshi is called;
+only the public key is sent. Needs the Premier usage tier (else use generate).""",
+    "generate": """\
+examples:
+  kalshi-keys generate --name bot-1 --out bot-1.pem
+  kalshi-keys generate --name trader --scopes read,write::trade --out trader.pem --json
+
+Kalshi makes the pair and returns the private key once; it is written to --out
+(mode 0600). If that fails the new key is deleted again on the server.""",
+    "list": """\
+examples:
+  kalshi-keys list
+  kalshi-keys --env demo list --json | jq -r '.api_keys[].api_key_id'""",
+    "delete": """\
+examples:
+  kalshi-keys delete 6a1f...c2              # asks first
+  kalshi-keys delete 6a1f...c2 --yes        # for scripts""",
+    "rotate": """\
+examples:
+  kalshi-keys rotate                        # new key beside the old file, old key deleted
+  kalshi-keys rotate --out ~/.kalshi/bot.pem --keep-old
+
+The new key gets the old key's name, scopes and sub-account unless given. It is
+tested with a real API call before the old key is deleted; if anything fails
+before that, the new key is removed again and the old one keeps working.""",
+    "whoami": """\
+examples:
+  kalshi-keys whoami
+  kalshi-keys --env demo check --key-id 6a1f...c2 --key-file demo.pem
+
+On a 401 it names the likely cause: wrong key file, a key ID from the other
+environment, or this machine's clock (measured against the server's Date).""",
+}
+
+
+def _scopes(text: str) -> list[ApiKeyScope]:
+    scopes: list[ApiKeyScope] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if part not in API_KEY_SCOPE_VALUES:
+            raise argparse.ArgumentTypeError(
+                f"unknown scope {part!r}; choose from {', '.join(sorted(API_KEY_SCOPE_VALUES))}"
+            )
+        scopes.append(part)
+    return scopes
+
+
+def _subaccount(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 63:
+        raise argparse.ArgumentTypeError("a sub-account is a number from 0 to 63")
+    return value
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def _name(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("a key name cannot be empty")
+    return text
+
+
+def _connection_options(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: the option may be given before or after the command without one erasing the other.
+    group = parser.add_argument_group("connection")
+    where = group.add_mutually_exclusive_group()
+    where.add_argument(
+        "--env", dest="environment", choices=["prod", "demo"], default=argparse.SUPPRESS,
+        help="Kalshi environment (default: prod)",
+    )  # fmt: skip
+    where.add_argument(
+        "--base-url", default=argparse.SUPPRESS,
+        help="API root instead of --env, e.g. http://127.0.0.1:8080/trade-api/v2",
+    )  # fmt: skip
+    group.add_argument(
+        "--key-id", default=argparse.SUPPRESS, help="API key ID (default: $KALSHI_API_KEY_ID)"
+    )
+    group.add_argument(
+        "--key-file", type=Path, default=argparse.SUPPRESS,
+        help="its private key file (default: $KALSHI_PRIVATE_KEY_PATH or $KALSHI_PRIVATE_KEY_PEM)",
+    )  # fmt: skip
+    group.add_argument(
+        "--timeout", type=_positive, default=argparse.SUPPRESS, metavar="SECONDS",
+        help="per-request timeout (default: 10)",
+    )  # fmt: skip
+
+
+def _new_key_options(parser: argparse.ArgumentParser, *, name_required: bool) -> None:
+    group = parser.add_argument_group("the new key")
+    default = "" if name_required else " (default: the old key's)"
+    group.add_argument(
+        "--name", type=_name, required=name_required,
+        help=f"a name to recognise the key by{default}",
+    )  # fmt: skip
+    group.add_argument(
+        "--scopes", type=_scopes, action="extend", metavar="SCOPE[,SCOPE]",
+        help="e.g. read,write::trade (default: read,write; write needs read)",
+    )  # fmt: skip
+    group.add_argument("--subaccount", type=_subaccount, metavar="N", help="restrict to 0-63")
+    _encryption_options(group)
+    group.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+
+def _encryption_options(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--encrypt", action="store_true", help="encrypt the private key (passphrase prompted)"
+    )
+    group.add_argument(
+        "--passphrase-env", metavar="VAR",
+        help="encrypt with the passphrase in environment variable VAR (implies --encrypt)",
+    )  # fmt: skip
+
+
+def _bits_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument(
+        "--bits", type=int, choices=KEY_SIZES, default=2048, help="RSA key size (default: 2048)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full kalshi-keys argument parser."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    _connection_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, summary: str, aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            aliases=list(aliases),
+            help=summary,
+            description=summary,
+            epilog=_EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if name != "keygen":
+            _connection_options(sub)
+        return sub
+
+    sub = command("keygen", "make an RSA key pair locally (no API call)")
+    sub.add_argument("--out", type=Path, required=True, help="private key file to write")
+    _bits_option(sub)
+    group = sub.add_argument_group("encryption")
+    _encryption_options(group)
+    sub.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    sub = command("register", "make a key pair here and register its public key (createApiKey)")
+    _new_key_options(sub, name_required=True)
+    sub.add_argument("--out", type=Path, help="private key file (default: ./kalshi-<id>.pem)")
+    _bits_option(sub)
+
+    sub = command("generate", "have Kalshi make a key pair and save it (generateApiKey)")
+    _new_key_options(sub, name_required=True)
+    sub.add_argument("--out", type=Path, required=True, help="private key file to write")
+
+    sub = command("list", "list the account's API keys")
+    sub.add_argument("--json", action="store_true", help="Kalshi's response as JSON")
+
+    sub = command("delete", "delete an API key")
+    sub.add_argument("api_key_id", metavar="KEY_ID", help="the key to delete")
+    sub.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    sub.add_argument("--force", action="store_true", help="allow deleting the key in use")
+
+    sub = command("rotate", "replace the key in use with a new, tested one")
+    _new_key_options(sub, name_required=False)
+    sub.add_argument(
+        "--out", type=Path, help="new private key file (default: kalshi-<id>.pem beside the old)"
+    )
+    _bits_option(sub)
+    sub.add_argument("--keep-old", action="store_true", help="do not delete the old key")
+
+    command("whoami", "check that the configured key works, and why not", aliases=["check"])
+    return parser
+
+
+def _connection(args: argparse.Namespace, environ: Mapping[str, str]) -> Connection:
+    return Connection(
+        environ=environ,
+        key_id=getattr(args, "key_id", None),
+        key_file=getattr(args, "key_file", None),
+        environment=getattr(args, "environment", None),
+        base_url=getattr(args, "base_url", None),
+        timeout=getattr(args, "timeout", 10.0),
+    )
+
+
+def _spec(args: argparse.Namespace) -> KeySpec:
+    scopes = tuple(dict.fromkeys(args.scopes)) if args.scopes else None
+    if scopes and "write" in scopes and "read" not in scopes:
+        raise UsageError("--scopes: the write scope needs the read scope too (Kalshi's rule)")
+    return KeySpec(name=args.name or "", scopes=scopes, subaccount=args.subaccount)
+
+
+def _run(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
+    command: str = args.command
+    if command == "keygen":
+        passphrase = new_passphrase(
+            console, encrypt=args.encrypt, passphrase_env=args.passphrase_env, environ=environ
+        )
+        keygen(console, out=args.out, bits=args.bits, passphrase=passphrase, force=args.force)
+        return
+    connection = _connection(args, environ)
+    if command == "list":
+        list_(console, connection, as_json=args.json)
+    elif command == "delete":
+        delete(console, connection, args.api_key_id, yes=args.yes, force=args.force)
+    elif command in {"whoami", "check"}:
+        whoami(console, connection)
+    else:
+        spec = _spec(args)
+        passphrase = new_passphrase(
+            console, encrypt=args.encrypt, passphrase_env=args.passphrase_env, environ=environ
+        )
+        if command == "register":
+            destination = Destination.of(args.out, Path.cwd())
+            register(
+                console, connection, spec, destination,
+                bits=args.bits, passphrase=passphrase, as_json=args.json,
+            )  # fmt: skip
+        elif command == "generate":
+            destination = Destination.of(args.out, Path.cwd())
+            generate(
+                console, connection, spec, destination, passphrase=passphrase, as_json=args.json
+            )
+        else:
+            spec, new = rotate(
+                console, connection, spec, args.out,
+                bits=args.bits, passphrase=passphrase, keep_old=args.keep_old,
+            )  # fmt: skip
+            report_new_key(console, connection, spec, new, as_json=args.json)
+
+
+def _fail(console: Console, message: str, status: int) -> int:
+    console.say(f"{PROG}: error: {message}")
+    return status
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    console_factory: Callable[[], Console] = Console,
+) -> int:
+    """Run kalshi-keys with ``argv`` (default: sys.argv[1:]); returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or argparse's own usage error (already printed)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    console = console_factory()
+    try:
+        _run(args, console, os.environ if environ is None else environ)
+    except (UsageError, ConfigurationError) as exc:
+        parser.print_usage(console.stderr)
+        return _fail(console, str(exc), EXIT_USAGE)
+    except KalshiError as exc:
+        return _fail(console, str(exc), EXIT_ERROR)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(console, f"{exc.strerror or type(exc).__name__}{where}", EXIT_ERROR)
+    except KeyboardInterrupt:
+        return _fail(console, "interrupted", EXIT_INTERRUPTED)
+    return EXIT_OK
+
+
+def console_main() -> None:
+    """The ``kalshi-keys`` console-script entry point."""
+    sys.exit(main())

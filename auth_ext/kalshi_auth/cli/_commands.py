@@ -1,0 +1,172 @@
+"""The kalshi-keys commands other than rotate: each one is a plain function over typed inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kalshi_api_keys_client.api.api_keys import delete_api_key
+from kalshi_api_keys_client.types import Unset
+
+from .._errors import AuthenticationError, PermissionDeniedError
+from .._files import check_writable, write_secret_file
+from ._console import CommandError, Console, safe
+from ._diagnose import SKEW_WARNING_S, ClockProbe, explain_auth_failure
+from ._keygen import new_private_key, private_pem, public_pem
+from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key
+from ._session import Connection, find_key, list_keys
+
+__all__ = ["delete", "generate", "keygen", "list_", "register", "report_new_key", "whoami"]
+
+CREATE_FORBIDDEN = (
+    "{url} refused createApiKey (403 Forbidden): this account may not register its own public "
+    "keys (Kalshi allows that from the Premier API usage tier up). Use 'kalshi-keys generate "
+    "--name NAME --out FILE' instead: it works on every tier."
+)
+
+
+def keygen(
+    console: Console, *, out: Path, bits: int, passphrase: bytes | None, force: bool
+) -> None:
+    """A local key pair: private key (PKCS#8, 0600) at ``out``, public key at ``out``.pub."""
+    private_path = out.expanduser().resolve()
+    public_path = private_path.with_name(private_path.name + ".pub")
+    check_writable(private_path, overwrite=force)
+    check_writable(public_path, overwrite=force)
+    key = new_private_key(bits)
+    write_secret_file(private_path, private_pem(key, passphrase), overwrite=force)
+    try:
+        write_secret_file(public_path, public_pem(key), overwrite=force, mode=0o644)
+    except BaseException:
+        if not force:
+            private_path.unlink(missing_ok=True)  # no half-made pair left behind
+        raise
+    state = "encrypted" if passphrase else "unencrypted"
+    console.out(f"private key: {private_path} ({bits}-bit RSA, PKCS#8, {state}, mode 0600)")
+    console.out(f"public key:  {public_path}")
+    console.say("Register it with 'kalshi-keys register', or paste the .pub file into Kalshi.")
+
+
+def register(
+    console: Console,
+    connection: Connection,
+    spec: KeySpec,
+    destination: Destination,
+    *,
+    bits: int,
+    passphrase: bytes | None,
+    as_json: bool,
+) -> None:
+    """keygen + createApiKey: the private key never leaves this machine."""
+    destination.check()
+    with connection.client(console) as client:
+        try:
+            new = register_key(client, spec, destination, bits=bits, passphrase=passphrase)
+        except PermissionDeniedError:
+            raise CommandError(CREATE_FORBIDDEN.format(url=connection.url)) from None
+    report_new_key(console, connection, spec, new, as_json=as_json)
+
+
+def generate(
+    console: Console,
+    connection: Connection,
+    spec: KeySpec,
+    destination: Destination,
+    *,
+    passphrase: bytes | None,
+    as_json: bool,
+) -> None:
+    """generateApiKey, saving the private key Kalshi returns (it is shown only once)."""
+    destination.check()
+    with connection.client(console) as client:
+        new = generate_key(client, spec, destination, passphrase=passphrase, console=console)
+    report_new_key(console, connection, spec, new, as_json=as_json)
+
+
+def report_new_key(
+    console: Console, connection: Connection, spec: KeySpec, new: NewKey, *, as_json: bool
+) -> None:
+    """What a script or a person needs next: the key ID and where its private key is."""
+    path = new.path.resolve()
+    if as_json:
+        payload = {"api_key_id": new.api_key_id, "private_key_path": str(path), "how": new.how}
+        console.out(json.dumps(payload))
+        return
+    how = "registered a key made here" if new.how == "register" else "Kalshi generated the pair"
+    console.out(f"created key {new.api_key_id} ({safe(spec.describe())}) on {connection.url}")
+    console.out(f"private key: {path} (mode 0600; {how})")
+    console.out(f"  export KALSHI_API_KEY_ID={new.api_key_id}")
+    console.out(f"  export KALSHI_PRIVATE_KEY_PATH={path}")
+
+
+def list_(console: Console, connection: Connection, *, as_json: bool) -> None:
+    """The account's keys as a table (``*`` marks the key in use) or as Kalshi's JSON."""
+    with connection.client(console) as client:
+        listed = list_keys(client)
+        current = client.token
+    if as_json:
+        console.out(json.dumps(listed.to_dict(), indent=2, sort_keys=True))
+        return
+    rows = [
+        [
+            "*" if key.api_key_id == current else "",
+            key.api_key_id,
+            key.name,
+            ",".join(key.scopes),
+            "-"
+            if key.subaccount is None or isinstance(key.subaccount, Unset)
+            else str(key.subaccount),
+        ]
+        for key in listed.api_keys
+    ]
+    console.table(["", "API KEY ID", "NAME", "SCOPES", "SUBACCOUNT"], rows)
+    console.say(f"{len(rows)} key(s) on {connection.url}; * = the key these credentials use")
+
+
+def delete(
+    console: Console, connection: Connection, api_key_id: str, *, yes: bool, force: bool
+) -> None:
+    """deleteApiKey, after a confirmation, and never the key in use unless forced."""
+    with connection.client(console) as client:
+        if api_key_id == client.token and not force:
+            raise CommandError(
+                f"{api_key_id} is the key this command signs with; deleting it locks these "
+                "credentials out. Use 'kalshi-keys rotate' to replace it safely, or pass --force."
+            )
+        if not yes:
+            key = find_key(list_keys(client), api_key_id)
+            if key is None:
+                raise CommandError(f"there is no key {api_key_id} on {connection.url}")
+            question = (
+                f"Delete key {api_key_id} ({safe(key.name)!r}, scopes {','.join(key.scopes)}) "
+                f"on {connection.url}? This cannot be undone."
+            )
+            if not console.confirm(question):
+                raise CommandError(
+                    "not confirmed, nothing deleted (pass --yes to skip the question)"
+                )
+        delete_api_key.sync_detailed(api_key=api_key_id, client=client)
+    console.out(f"deleted key {api_key_id} on {connection.url}")
+
+
+def whoami(console: Console, connection: Connection) -> None:
+    """Call the API with the configured key; on a 401, say what is most likely wrong."""
+    probe = ClockProbe()
+    with connection.client(console, event_hooks=probe.hooks()) as client:
+        key_id = client.token
+        try:
+            listed = list_keys(client)
+        except AuthenticationError as exc:
+            said = "/".join(dict.fromkeys(filter(None, (exc.code, exc.details)))) or "no reason"
+            raise CommandError(
+                f"key {key_id} was rejected by {connection.url} (401, {said}). Likely cause: "
+                f"{explain_auth_failure(exc, connection, probe)}"
+            ) from None
+    key = find_key(listed, key_id)
+    described = f"{safe(key.name)!r}, scopes {','.join(key.scopes)}" if key else "not listed"
+    console.out(f"OK: key {key_id} ({described}) works on {connection.url}")
+    console.out(f"clock: this machine is {probe.describe()}")
+    if probe.offset_s is not None and abs(probe.offset_s) > SKEW_WARNING_S:
+        console.say(
+            "WARNING: sync this machine's clock (NTP); Kalshi may start rejecting requests."
+        )

@@ -1,0 +1,84 @@
+"""Why a key does not work: clock skew measured from the Date header, and Kalshi's 401 codes."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from .._errors import AuthenticationError
+from ._session import Connection
+
+__all__ = ["SKEW_WARNING_S", "ClockProbe", "explain_auth_failure"]
+
+#: Kalshi's window is undocumented; past this, skew is worth a warning and a likely 401 cause.
+SKEW_WARNING_S = 2.0
+
+
+class ClockProbe:
+    """Measures this machine's clock against the server's, via httpx event hooks.
+
+    ``offset_s`` > 0 means the local clock is ahead. The ``Date`` header has whole-second
+    resolution, so the figure is good to about ±1 s.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._sent: float | None = None
+        self.offset_s: float | None = None
+
+    def hooks(self) -> dict[str, list[Callable[[Any], Any]]]:
+        return {"request": [self._on_request], "response": [self._on_response]}
+
+    def _on_request(self, request: httpx.Request) -> None:
+        self._sent = self._clock()
+
+    def _on_response(self, response: httpx.Response) -> None:
+        received = self._clock()
+        date = response.headers.get("Date")
+        if self._sent is None or not date:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError):
+            return
+        # The server read its clock somewhere in [server, server + 1) while we waited.
+        self.offset_s = (self._sent + received) / 2 - (server + 0.5)
+
+    def describe(self) -> str:
+        if self.offset_s is None:
+            return "unknown (the response had no Date header)"
+        direction = "ahead of" if self.offset_s > 0 else "behind"
+        return f"{abs(self.offset_s):.1f} s {direction} the server's (±1 s, from its Date header)"
+
+
+def explain_auth_failure(
+    error: AuthenticationError, connection: Connection, probe: ClockProbe
+) -> str:
+    """The likely cause of a 401, in terms of what the user should change."""
+    said = f"{error.code or ''} {error.details or ''}".lower()
+    skewed = probe.offset_s is not None and abs(probe.offset_s) > SKEW_WARNING_S
+    if "timestamp" in said or skewed:
+        return (
+            f"this machine's clock is {probe.describe()}; Kalshi rejects requests whose "
+            "timestamp is off by more than a few seconds. Sync the clock (enable NTP) and retry."
+        )
+    if "signature" in said:
+        return (
+            f"the private key ({connection.key_source}) does not belong to this key ID; "
+            "check that the key file and the key ID were made together."
+        )
+    if "not_found" in said or "not found" in said:
+        if connection.base_url is not None:
+            switch = "if it was made in the other environment, point --base-url there"
+        else:
+            other = "prod" if connection.environment == "demo" else "demo"
+            switch = f"if it was made on {other}, pass --env {other}"
+        return (
+            f"this host does not know this key ID. Keys are per environment: {switch}. "
+            "Or the key has been deleted."
+        )
+    return error.hint or "Kalshi gave no reason; check the key ID and the key file."

@@ -1,0 +1,120 @@
+"""rotate: replace the key in use without ever leaving the user without a working key.
+
+Order: make the new key (register, or generate if register is forbidden), prove it by calling
+the API with the saved file, then delete the old key. Until the proof passes the old key is
+untouched, and a failure removes the new key again (server and file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from pathlib import Path
+
+from kalshi_api_keys_client.api.api_keys import delete_api_key
+from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope, check_api_key_scope
+from kalshi_api_keys_client.types import Unset
+
+from .._client import KalshiClient
+from .._errors import KalshiError, PermissionDeniedError
+from ._console import CommandError, Console
+from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key
+from ._session import Connection, find_key, list_keys
+
+__all__ = ["rotate"]
+
+
+def rotate(
+    console: Console,
+    connection: Connection,
+    overrides: KeySpec,
+    out: Path | None,
+    *,
+    bits: int,
+    passphrase: bytes | None,
+    keep_old: bool,
+) -> tuple[KeySpec, NewKey]:
+    """Rotate the configured key; returns the new key's spec and where it is stored."""
+    destination = Destination.of(out, connection.key_directory or Path.cwd())
+    destination.check()
+    with connection.client(console) as old_client:
+        old_id = old_client.token
+        spec = _spec_like(old_client, old_id, overrides)
+        console.say(f"rotating key {old_id} on {connection.url}: making its replacement")
+        new = _make_key(console, old_client, spec, destination, bits, passphrase)
+        try:
+            _prove(connection, new, passphrase)
+        except (KalshiError, OSError) as exc:
+            _withdraw(console, old_client, new, exc)
+        console.say(f"new key {new.api_key_id} works")
+        if keep_old:
+            console.say(f"kept the old key {old_id} (--keep-old); delete it when you are done")
+            return spec, new
+        try:
+            with connection.client_for(new.api_key_id, new.path, passphrase) as new_client:
+                delete_api_key.sync_detailed(api_key=old_id, client=new_client)
+        except KalshiError as exc:
+            raise CommandError(
+                f"the new key {new.api_key_id} works and is saved at {str(new.path)!r}, but "
+                f"deleting the old key {old_id} failed ({exc}); both keys work now. Delete the "
+                f"old one with 'kalshi-keys delete {old_id}'."
+            ) from None
+        console.say(f"deleted the old key {old_id}; its private key file can be removed")
+    return spec, new
+
+
+def _spec_like(client: KalshiClient, old_id: str, overrides: KeySpec) -> KeySpec:
+    """The old key's name, scopes and sub-account, unless the command line says otherwise."""
+    old = find_key(list_keys(client), old_id)
+    if old is None:
+        return replace(overrides, name=overrides.name or "rotated by kalshi-keys")
+    scopes: tuple[ApiKeyScope, ...] | None = None
+    with contextlib.suppress(TypeError):  # a scope this SDK does not know: use Kalshi's default
+        scopes = tuple(check_api_key_scope(s) for s in old.scopes)
+    subaccount = None if isinstance(old.subaccount, Unset) else old.subaccount
+    base = KeySpec(name=old.name, scopes=scopes, subaccount=subaccount)
+    return replace(
+        base,
+        name=overrides.name or base.name,
+        scopes=overrides.scopes or base.scopes,
+        subaccount=base.subaccount if overrides.subaccount is None else overrides.subaccount,
+    )
+
+
+def _make_key(
+    console: Console,
+    client: KalshiClient,
+    spec: KeySpec,
+    destination: Destination,
+    bits: int,
+    passphrase: bytes | None,
+) -> NewKey:
+    try:
+        return register_key(client, spec, destination, bits=bits, passphrase=passphrase)
+    except PermissionDeniedError:
+        console.say("createApiKey is not allowed for this account (403); using generateApiKey")
+    return generate_key(client, spec, destination, passphrase=passphrase, console=console)
+
+
+def _prove(connection: Connection, new: NewKey, passphrase: bytes | None) -> None:
+    """Load the saved file and call the API with it: the only proof that counts."""
+    with connection.client_for(new.api_key_id, new.path, passphrase) as client:
+        if find_key(list_keys(client), new.api_key_id) is None:
+            raise CommandError(f"the new key {new.api_key_id} is missing from the key list")
+
+
+def _withdraw(console: Console, client: KalshiClient, new: NewKey, cause: Exception) -> None:
+    """Undo a new key that failed its proof; the old key was never touched."""
+    why = f"{cause.strerror} ({cause.filename})" if isinstance(cause, OSError) else str(cause)
+    try:
+        delete_api_key.sync_detailed(api_key=new.api_key_id, client=client)
+    except KalshiError as exc:
+        raise CommandError(
+            f"the new key {new.api_key_id} failed its check ({why}) and could not be deleted "
+            f"({exc}); its private key stays at {str(new.path)!r}. Your old key still works."
+        ) from None
+    new.path.unlink(missing_ok=True)
+    raise CommandError(
+        f"the new key {new.api_key_id} failed its check ({why}); it was deleted again and its "
+        "file removed. Your old key is unchanged and still works."
+    )
