@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kalshi_auth import KalshiClient, signed_client
+from kalshi_auth._files import write_secret_file
 from kalshi_auth.testing import FakeExchange, FakeKey, RunningExchange, serve
+
+from .cli_support import ScriptedExchange, Shell
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +61,16 @@ def live(rsa_key: rsa.RSAPrivateKey, pkcs1_pem: bytes) -> Iterator[Exchange]:
         )
         with client:
             yield Exchange(exchange, running, key, client, pkcs1_pem)
+
+
+@pytest.fixture
+def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shell]:
+    """For kalshi-keys: a served ScriptedExchange, its key in ``bot.pem``, cwd = tmp_path."""
+    exchange = ScriptedExchange()
+    key = exchange.add_key(name="bot", scopes=("read", "write"), subaccount=3)
+    assert key.private_key_pem is not None
+    key_file = write_secret_file(tmp_path / "bot.pem", key.private_key_pem)
+    monkeypatch.chdir(tmp_path)
+    with serve(exchange) as running:
+        env = {"KALSHI_API_KEY_ID": key.api_key_id, "KALSHI_PRIVATE_KEY_PATH": str(key_file)}
+        yield Shell(exchange, running.base_url, key, key_file, tmp_path, env)

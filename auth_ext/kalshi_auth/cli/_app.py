@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, ApiKeyScope
@@ -300,11 +301,12 @@ def main(
 ) -> int:
     """Run kalshi-keys with ``argv`` (default: sys.argv[1:]); returns the exit status."""
     parser = build_parser()
+    console = console_factory()
     try:
-        args = parser.parse_args(argv)
+        with redirect_stdout(console.stdout), redirect_stderr(console.stderr):
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or argparse's own usage error (already printed)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    console = console_factory()
     try:
         _run(args, console, os.environ if environ is None else environ)
     except (UsageError, ConfigurationError) as exc:
