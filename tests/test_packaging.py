@@ -42,4 +42,4 @@ def test_wheel_ships_both_typed_packages(tmp_path: Path) -> None:
         for line in metadata.decode().splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
-    assert requires == ["attrs", "cryptography", "httpx"]
+    assert requires == ["attrs", "cryptography", "httpx", "sniffio"]
