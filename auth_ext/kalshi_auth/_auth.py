@@ -72,7 +72,9 @@ class KalshiAuth(httpx.Auth):
         return cls(KalshiSigner(credentials.key_id, credentials.private_key, clock=clock))
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers.update(self.signer.sign(request.method, signed_path(request)))
+        # Item assignment: about half the cost of Headers.update, which builds a Headers first.
+        for name, value in self.signer.sign(request.method, signed_path(request)).items():
+            request.headers[name] = value
         yield request
 
     def __repr__(self) -> str:
