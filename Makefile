@@ -7,13 +7,16 @@ STAMP  := $(VENV)/.installed
 PKG    := kalshi_api_keys_client
 OUT    := generated/$(PKG)
 SCRATCH := build/generate
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_PYTHON ?=
 LINT_PATHS := auth_ext tests $(wildcard examples/*.py) $(wildcard bench/*.py)
 
 # The generator finds its ruff post-hooks on PATH; they must be the pinned ones.
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all venv generate check-generated lint pytest test demo clean lock
+.PHONY: all venv generate check-generated lint pytest test demo bench clean lock lock-bench
 
 all: generate
 
@@ -73,6 +76,21 @@ test: check-generated lint pytest
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
+# The bench venv is separate: it holds Kalshi's official SDK (Python >= 3.13) and uvicorn,
+# which neither the SDK nor its tests may depend on.
+$(BENCH_STAMP): requirements/bench.txt
+	rm -rf $(BENCH_VENV)
+	py=$$(sh bench/find-python.sh $(BENCH_PYTHON)) && "$$py" -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/bench.txt
+	@touch $@
+
+## bench: time ours vs the floor and vs Kalshi's official SDK; writes BENCHMARKS.md
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --no-deps --no-build-isolation --force-reinstall .
+	$(BENCH_VENV)/bin/python bench/run.py --out BENCHMARKS.md
+
 ## lock: re-freeze requirements/dev.txt from requirements/dev.in in a throwaway venv
 lock:
 	rm -rf build/lock-venv
@@ -83,6 +101,16 @@ lock:
 	  build/lock-venv/bin/python -m pip freeze --exclude pip; } > requirements/dev.txt
 	rm -rf build/lock-venv
 
+## lock-bench: re-freeze requirements/bench.txt from requirements/bench.in (Python >= 3.13)
+lock-bench:
+	rm -rf build/lock-bench
+	py=$$(sh bench/find-python.sh $(BENCH_PYTHON)) && "$$py" -m venv build/lock-bench
+	build/lock-bench/bin/python -m pip install --quiet --upgrade "pip>=24"
+	build/lock-bench/bin/python -m pip install --quiet -r requirements/bench.in
+	{ echo "# Frozen from requirements/bench.in by \`make lock-bench\`; do not edit by hand."; \
+	  build/lock-bench/bin/python -m pip freeze --exclude pip; } > requirements/bench.txt
+	rm -rf build/lock-bench
+
 clean:
-	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(BENCH_VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,93 @@
+"""The fake exchange as an ASGI app, served by uvicorn in its own process for `make bench`.
+
+    python bench/asgi_exchange.py --port 8123 --key-out /tmp/key.pem
+
+Prints ``<api key id>`` once the key file is written, then serves until killed.
+``GET /_bench/stats`` reports how many requests arrived and how many verified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from kalshi_auth._files import write_secret_file
+from kalshi_auth.testing import FakeExchange
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+STATS_PATH = "/_bench/stats"
+
+
+def asgi_app(exchange: FakeExchange) -> ASGIApp:
+    """An ASGI application answering every request from ``exchange``."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode("ascii")
+        if scope["path"] == STATS_PATH:
+            requests = exchange.requests
+            payload = {
+                "requests": len(requests),
+                "authenticated": sum(r.authenticated for r in requests),
+            }
+            status, headers = 200, {"Content-Type": "application/json"}
+            content = json.dumps(payload).encode()
+        else:
+            headers_in = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            response = exchange.handle(scope["method"], raw_path.decode("ascii"), headers_in, body)
+            status, headers, content = response.status, dict(response.headers), response.body
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    *((k.lower().encode(), v.encode()) for k, v in headers.items()),
+                    (b"content-length", str(len(content)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": content})
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--key-out", type=Path, required=True)
+    args = parser.parse_args()
+    exchange = FakeExchange()
+    key = exchange.add_key(name="bench")
+    assert key.private_key_pem is not None
+    write_secret_file(args.key_out, key.private_key_pem)
+    sys.stdout.write(key.api_key_id + "\n")
+    sys.stdout.flush()
+    uvicorn.run(
+        asgi_app(exchange),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http="h11",
+    )
+
+
+if __name__ == "__main__":
+    main()
