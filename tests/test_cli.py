@@ -397,6 +397,10 @@ def test_rotate_never_leaves_the_user_without_a_working_key(
     if break_step is _fail_delete_old:
         (new_id,) = new_ids(shell)  # the new key is there, saved and working
         assert shell.authenticates(new_id, shell.home / "next.pem")
+        # and the advice works: switch to the new key, then delete the old one
+        switched = {"KALSHI_API_KEY_ID": new_id, "KALSHI_PRIVATE_KEY_PATH": "next.pem"}
+        assert shell.run("delete", shell.key.api_key_id, "--yes", env=switched).code == EXIT_OK
+        assert shell.key_ids() == {new_id}
     else:
         assert new_ids(shell) == set()  # no stray key on the server
         if break_step is not _fail_save_after_generate:

@@ -51,13 +51,14 @@ def rotate(
             console.say(f"kept the old key {old_id} (--keep-old); delete it when you are done")
             return spec, new
         try:
-            with connection.client_for(new.api_key_id, new.path, passphrase) as new_client:
-                delete_api_key.sync_detailed(api_key=old_id, client=new_client)
+            # The old key deletes itself: it may manage keys (it just made one), while the new
+            # key may have been given narrower scopes.
+            delete_api_key.sync_detailed(api_key=old_id, client=old_client)
         except KalshiError as exc:
             raise CommandError(
                 f"the new key {new.api_key_id} works and is saved at {str(new.path)!r}, but "
-                f"deleting the old key {old_id} failed ({exc}); both keys work now. Delete the "
-                f"old one with 'kalshi-keys delete {old_id}'."
+                f"deleting the old key {old_id} failed ({exc}); both keys work now. Switch to "
+                f"the new key, then run 'kalshi-keys delete {old_id}'."
             ) from None
         console.say(f"deleted the old key {old_id}; its private key file can be removed")
     return spec, new
