@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -161,6 +162,39 @@ def test_register_removes_the_staged_key_when_the_server_refuses(shell: Shell) -
     assert "500" in result.err
     assert files_in(shell.home) == {"bot.pem"}
     assert new_ids(shell) == set()
+
+
+def _staged_files(shell: Shell) -> list[Path]:
+    return sorted(shell.home.glob(".kalshi-keys-*.pem.pending"))
+
+
+def test_register_keeps_the_staged_key_when_the_answer_is_unreadable(shell: Shell) -> None:
+    shell.exchange.fail("POST", "/api_keys", 201)  # a 201 without an api_key_id
+    result = shell.run("register", "--name", "bot-2")
+    assert result.code == EXIT_ERROR
+    assert "unreadable createApiKey answer" in result.err and "kept in" in result.err
+    (staged,) = _staged_files(shell)
+    assert str(staged) in result.err
+    assert mode(staged) == 0o600
+    assert load_private_key(staged).key_size == 2048
+
+
+def test_register_keeps_the_staged_key_when_the_connection_drops(
+    shell: Shell, hang_up_server: str
+) -> None:
+    result = shell.run("register", "--name", "bot-2", "--base-url", hang_up_server)
+    assert result.code == EXIT_ERROR
+    assert "may or may not have been created" in result.err
+    assert len(_staged_files(shell)) == 1
+
+
+def test_generate_with_an_unreadable_answer_says_what_to_check(shell: Shell) -> None:
+    shell.exchange.fail("POST", "/api_keys/generate", 201)
+    result = shell.run("generate", "--name", "gen", "--out", "gen.pem")
+    assert result.code == EXIT_ERROR
+    assert "unreadable generateApiKey answer" in result.err
+    assert "delete any new key named 'gen'" in result.err
+    assert not (shell.home / "gen.pem").exists()
 
 
 def test_register_validates_scopes_before_anything(shell: Shell) -> None:
@@ -479,6 +513,32 @@ def silent_server() -> Iterator[str]:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/trade-api/v2"
+
+
+@pytest.fixture
+def hang_up_server() -> Iterator[str]:
+    """A loopback server that reads each request and closes the connection unanswered."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/trade-api/v2"
+    finally:
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(); close() alone does not
+        listener.close()
+        thread.join(timeout=5)
 
 
 def test_a_hung_server_gives_a_clear_timeout(shell: Shell, silent_server: str) -> None:

@@ -115,14 +115,13 @@ def register_key(
         if _never_sent(exc):
             staged.unlink(missing_ok=True)
             raise
-        raise CommandError(
-            f"{exc}. The key may or may not have been created; its private key is kept in "
-            f"{str(staged)!r}. Run 'kalshi-keys list': if a key named {spec.name!r} appeared, "
-            "rename the file and use it, otherwise delete the file."
+        raise _kept(staged, spec, str(exc)) from None
+    except Exception as exc:  # a success status with a body we cannot read: the key may exist
+        raise _kept(
+            staged, spec, f"unreadable createApiKey answer ({type(exc).__name__})"
         ) from None
     if not isinstance(created, CreateApiKeyResponse):
-        staged.unlink(missing_ok=True)
-        raise unexpected("createApiKey", created)
+        raise _kept(staged, spec, f"unexpected createApiKey answer ({type(created).__name__})")
     target = destination.path_for(created.api_key_id)
     try:
         os.link(staged, target)  # never over an existing file
@@ -156,12 +155,13 @@ def generate_key(
     except KalshiConnectionError as exc:
         if _never_sent(exc):
             raise
-        raise CommandError(
-            f"{exc}. The key may have been created without its private key reaching us: run "
-            f"'kalshi-keys list' and delete any new key named {spec.name!r}."
-        ) from None
+        raise _lost(spec, str(exc)) from None
+    except KalshiAPIError:
+        raise
+    except Exception as exc:  # a success status with a body we cannot read
+        raise _lost(spec, f"unreadable generateApiKey answer ({type(exc).__name__})") from None
     if not isinstance(generated, GenerateApiKeyResponse):
-        raise unexpected("generateApiKey", generated)
+        raise _lost(spec, f"unexpected generateApiKey answer ({type(generated).__name__})")
     pem = generated.private_key.encode("ascii", errors="replace")
     target = destination.path_for(generated.api_key_id)
     try:
@@ -169,6 +169,21 @@ def generate_key(
     except (OSError, KalshiError) as exc:
         _save_failed(client, generated.api_key_id, pem, target, exc, console)
     return NewKey(generated.api_key_id, target, "generate")
+
+
+def _kept(staged: Path, spec: KeySpec, why: str) -> CommandError:
+    return CommandError(
+        f"{why}. The key may or may not have been created; its private key is kept in "
+        f"{str(staged)!r}. Run 'kalshi-keys list': if a key named {spec.name!r} appeared, "
+        "rename the file and use it, otherwise delete the file."
+    )
+
+
+def _lost(spec: KeySpec, why: str) -> CommandError:
+    return CommandError(
+        f"{why}. The key may have been created without its private key reaching us: run "
+        f"'kalshi-keys list' and delete any new key named {spec.name!r}."
+    )
 
 
 def _save_failed(
