@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from kalshi_auth._files import write_secret_file
 from kalshi_auth.testing import FakeExchange
 
@@ -68,6 +67,8 @@ def asgi_app(exchange: FakeExchange) -> ASGIApp:
 
 
 def main() -> None:
+    import uvicorn  # only in the bench venv; the app itself is tested without it
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--key-out", type=Path, required=True)

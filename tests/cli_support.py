@@ -117,7 +117,7 @@ class Shell:
         )
         result = Result(code, out.getvalue(), err.getvalue())
         if not secret_ok:
-            assert_no_secrets(result.text)
+            assert_no_secrets(result.text, *self.known_pems())
         return result
 
     def shell(self, *argv: str, stdin: str = "", module: bool = False) -> Result:
@@ -134,8 +134,17 @@ class Shell:
             env={**minimal_env(), **self.env},
         )
         result = Result(done.returncode, done.stdout, done.stderr)
-        assert_no_secrets(result.text)
+        assert_no_secrets(result.text, *self.known_pems())
         return result
+
+    def known_pems(self) -> list[bytes]:
+        """Every private key file in the working directory, and the bootstrap key."""
+        pems = [self.key_file.read_bytes()] if self.key_file.exists() else []
+        for path in self.home.glob("*.pem"):
+            data = path.read_bytes()
+            if b"PRIVATE KEY" in data:
+                pems.append(data)
+        return pems
 
     def authenticates(self, api_key_id: str, key_file: Path, password: str | None = None) -> bool:
         """Whether a signed call with this key ID and key file succeeds right now."""
@@ -161,9 +170,14 @@ def minimal_env() -> dict[str, str]:
     return {name: os.environ[name] for name in keep if name in os.environ}
 
 
-def assert_no_secrets(text: str) -> None:
+def assert_no_secrets(text: str, *pems: bytes) -> None:
+    """No PEM armour in ``text``, nor any base64 line of the given private keys."""
     assert "PRIVATE KEY" not in text, "private key material in CLI output"
     assert "-----BEGIN" not in text, "PEM material in CLI output"
+    for pem in pems:
+        for line in pem.decode("ascii").splitlines():
+            if not line.startswith("-----"):
+                assert line not in text, "a line of a private key in CLI output"
 
 
 def files_in(directory: Path) -> set[str]:

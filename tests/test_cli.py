@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -15,7 +16,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kalshi_auth import AuthenticationError, load_private_key
-from kalshi_auth.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from kalshi_auth.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, main
+from kalshi_auth.cli._console import Console
 from kalshi_auth.cli._diagnose import ClockProbe, explain_auth_failure
 from kalshi_auth.cli._session import Connection
 from kalshi_auth.testing import FakeResponse
@@ -593,6 +595,23 @@ def test_usage_errors_exit_2(shell: Shell, argv: list[str]) -> None:
     assert "usage:" in result.err
     assert "Traceback" not in result.err
     assert shell.exchange.requests == []
+
+
+def test_an_interrupt_exits_130_and_deletes_nothing(shell: Shell) -> None:
+    class Interrupting(io.StringIO):
+        def readline(self, size: int | None = -1, /) -> str:  # type: ignore[override]
+            raise KeyboardInterrupt
+
+    other = shell.exchange.add_key(name="old")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["--base-url", shell.base_url, "delete", other.api_key_id],
+        environ=shell.env,
+        console_factory=lambda: Console(stdout=out, stderr=err, stdin=Interrupting()),
+    )
+    assert code == 130
+    assert err.getvalue().endswith("kalshi-keys: error: interrupted\n")
+    assert other.api_key_id in shell.key_ids()
 
 
 @pytest.mark.parametrize(
