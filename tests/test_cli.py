@@ -563,7 +563,10 @@ def test_a_closed_port_is_a_connection_error(shell: Shell) -> None:
 def test_missing_credentials_are_a_key_error(shell: Shell) -> None:
     result = shell.run("list", env={})
     assert result.code == EXIT_ERROR
-    assert "KALSHI_API_KEY_ID" in result.err
+    assert "pass --key-id or set KALSHI_API_KEY_ID" in result.err
+    no_key = shell.run("list", "--key-id", "abc", env={})
+    assert no_key.code == EXIT_ERROR
+    assert "pass --key-file, or set KALSHI_PRIVATE_KEY_PATH" in no_key.err
     assert shell.exchange.requests == []
 
 

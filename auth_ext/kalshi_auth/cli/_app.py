@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, ApiKeyScope
 
-from .._errors import ConfigurationError, KalshiError
+from .._errors import ConfigurationError, KalshiError, KeyLoadError
 from ._commands import delete, generate, keygen, list_, register, report_new_key, whoami
 from ._console import Console, UsageError
 from ._keygen import KEY_SIZES, new_passphrase
@@ -288,6 +288,19 @@ def _run(args: argparse.Namespace, console: Console, environ: Mapping[str, str])
             report_new_key(console, connection, spec, new, as_json=args.json)
 
 
+# The SDK's key errors name its keyword arguments; on the command line those are flags.
+_CLI_TERMS = (
+    ("pass api_key_id or set", "pass --key-id or set"),
+    ("pass private_key_path or private_key_pem, or set", "pass --key-file, or set"),
+)
+
+
+def _in_cli_terms(message: str) -> str:
+    for sdk, cli in _CLI_TERMS:
+        message = message.replace(sdk, cli)
+    return message
+
+
 def _fail(console: Console, message: str, status: int) -> int:
     console.say(f"{PROG}: error: {message}")
     return status
@@ -312,6 +325,8 @@ def main(
     except (UsageError, ConfigurationError) as exc:
         parser.print_usage(console.stderr)
         return _fail(console, str(exc), EXIT_USAGE)
+    except KeyLoadError as exc:
+        return _fail(console, _in_cli_terms(str(exc)), EXIT_ERROR)
     except KalshiError as exc:
         return _fail(console, str(exc), EXIT_ERROR)
     except OSError as exc:
