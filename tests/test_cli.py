@@ -101,6 +101,21 @@ def test_keygen_usage_errors_exit_2_and_write_nothing(
     assert not (shell.home / "k.pem").exists()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["keygen", "--out", "bot.pem"], ["generate", "--name", "x", "--out", "bot.pem"],
+     ["register", "--name", "x", "--out", "bot.pem"], ["rotate", "--out", "bot.pem"]],
+)  # fmt: skip
+def test_a_taken_out_file_is_refused_before_the_passphrase_is_asked(
+    shell: Shell, argv: list[str]
+) -> None:
+    # No terminal here, so asking first would fail with "no terminal" (exit 2) instead.
+    result = shell.run(*argv, "--encrypt")
+    assert result.code == EXIT_ERROR
+    assert "already exists" in result.err and "terminal" not in result.err
+    assert shell.exchange.requests == []
+
+
 def test_keygen_into_a_missing_directory_is_refused(shell: Shell) -> None:
     result = shell.run("keygen", "--out", "nowhere/k.pem")
     assert result.code == EXIT_ERROR

@@ -14,7 +14,7 @@ from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, Ap
 from .._errors import ConfigurationError, KalshiError, KeyLoadError
 from ._commands import delete, generate, keygen, list_, register, report_new_key, whoami
 from ._console import Console, UsageError
-from ._keygen import KEY_SIZES, new_passphrase
+from ._keygen import KEY_SIZES, AskPassphrase, new_passphrase
 from ._newkey import Destination, KeySpec
 from ._rotate import rotate
 from ._session import Connection
@@ -249,13 +249,22 @@ def _spec(args: argparse.Namespace) -> KeySpec:
     return KeySpec(name=args.name or "", scopes=scopes, subaccount=args.subaccount)
 
 
+def _asker(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> AskPassphrase:
+    def ask() -> bytes | None:
+        return new_passphrase(
+            console, encrypt=args.encrypt, passphrase_env=args.passphrase_env, environ=environ
+        )
+
+    return ask
+
+
 def _run(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
     command: str = args.command
     if command == "keygen":
-        passphrase = new_passphrase(
-            console, encrypt=args.encrypt, passphrase_env=args.passphrase_env, environ=environ
-        )
-        keygen(console, out=args.out, bits=args.bits, passphrase=passphrase, force=args.force)
+        keygen(
+            console, out=args.out, bits=args.bits, ask_passphrase=_asker(args, console, environ),
+            force=args.force,
+        )  # fmt: skip
         return
     connection = _connection(args, environ)
     if command == "list":
@@ -266,24 +275,20 @@ def _run(args: argparse.Namespace, console: Console, environ: Mapping[str, str])
         whoami(console, connection)
     else:
         spec = _spec(args)
-        passphrase = new_passphrase(
-            console, encrypt=args.encrypt, passphrase_env=args.passphrase_env, environ=environ
-        )
+        ask = _asker(args, console, environ)
         if command == "register":
             destination = Destination.of(args.out, Path.cwd())
             register(
                 console, connection, spec, destination,
-                bits=args.bits, passphrase=passphrase, as_json=args.json,
+                bits=args.bits, ask_passphrase=ask, as_json=args.json,
             )  # fmt: skip
         elif command == "generate":
             destination = Destination.of(args.out, Path.cwd())
-            generate(
-                console, connection, spec, destination, passphrase=passphrase, as_json=args.json
-            )
+            generate(console, connection, spec, destination, ask_passphrase=ask, as_json=args.json)
         else:
             spec, new = rotate(
                 console, connection, spec, args.out,
-                bits=args.bits, passphrase=passphrase, keep_old=args.keep_old,
+                bits=args.bits, ask_passphrase=ask, keep_old=args.keep_old,
             )  # fmt: skip
             report_new_key(console, connection, spec, new, as_json=args.json)
 

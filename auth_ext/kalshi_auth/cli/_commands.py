@@ -12,7 +12,7 @@ from .._errors import AuthenticationError, PermissionDeniedError
 from .._files import check_writable, write_secret_file
 from ._console import CommandError, Console, safe
 from ._diagnose import SKEW_WARNING_S, ClockProbe, explain_auth_failure
-from ._keygen import new_private_key, private_pem, public_pem
+from ._keygen import AskPassphrase, new_private_key, private_pem, public_pem
 from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key
 from ._session import Connection, find_key, list_keys
 
@@ -26,13 +26,14 @@ CREATE_FORBIDDEN = (
 
 
 def keygen(
-    console: Console, *, out: Path, bits: int, passphrase: bytes | None, force: bool
+    console: Console, *, out: Path, bits: int, ask_passphrase: AskPassphrase, force: bool
 ) -> None:
     """A local key pair: private key (PKCS#8, 0600) at ``out``, public key at ``out``.pub."""
     private_path = out.expanduser().resolve()
     public_path = private_path.with_name(private_path.name + ".pub")
     check_writable(private_path, overwrite=force)
     check_writable(public_path, overwrite=force)
+    passphrase = ask_passphrase()
     key = new_private_key(bits)
     write_secret_file(private_path, private_pem(key, passphrase), overwrite=force)
     try:
@@ -54,11 +55,12 @@ def register(
     destination: Destination,
     *,
     bits: int,
-    passphrase: bytes | None,
+    ask_passphrase: AskPassphrase,
     as_json: bool,
 ) -> None:
     """keygen + createApiKey: the private key never leaves this machine."""
     destination.check()
+    passphrase = ask_passphrase()
     with connection.client(console) as client:
         try:
             new = register_key(client, spec, destination, bits=bits, passphrase=passphrase)
@@ -73,11 +75,12 @@ def generate(
     spec: KeySpec,
     destination: Destination,
     *,
-    passphrase: bytes | None,
+    ask_passphrase: AskPassphrase,
     as_json: bool,
 ) -> None:
     """generateApiKey, saving the private key Kalshi returns (it is shown only once)."""
     destination.check()
+    passphrase = ask_passphrase()
     with connection.client(console) as client:
         new = generate_key(client, spec, destination, passphrase=passphrase, console=console)
     report_new_key(console, connection, spec, new, as_json=as_json)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -10,9 +10,20 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from .._keys import load_private_key
 from ._console import Console, UsageError
 
-__all__ = ["KEY_SIZES", "new_passphrase", "new_private_key", "private_pem", "public_pem", "reseal"]
+__all__ = [
+    "KEY_SIZES",
+    "AskPassphrase",
+    "new_passphrase",
+    "new_private_key",
+    "private_pem",
+    "public_pem",
+    "reseal",
+]
 
 KEY_SIZES = (2048, 3072, 4096)
+
+#: Gets the new key's passphrase (None: unencrypted); commands call it once their checks pass.
+AskPassphrase = Callable[[], bytes | None]
 
 
 def new_private_key(bits: int) -> rsa.RSAPrivateKey:

@@ -18,6 +18,7 @@ from kalshi_api_keys_client.types import Unset
 from .._client import KalshiClient
 from .._errors import KalshiError, PermissionDeniedError
 from ._console import CommandError, Console
+from ._keygen import AskPassphrase
 from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key
 from ._session import Connection, find_key, list_keys
 
@@ -31,12 +32,13 @@ def rotate(
     out: Path | None,
     *,
     bits: int,
-    passphrase: bytes | None,
+    ask_passphrase: AskPassphrase,
     keep_old: bool,
 ) -> tuple[KeySpec, NewKey]:
     """Rotate the configured key; returns the new key's spec and where it is stored."""
     destination = Destination.of(out, connection.key_directory or Path.cwd())
     destination.check()
+    passphrase = ask_passphrase()
     with connection.client(console) as old_client:
         old_id = old_client.token
         spec = _spec_like(old_client, old_id, overrides)
