@@ -384,6 +384,37 @@ def test_rotate_keep_old_and_overrides(shell: Shell) -> None:
     assert (new.name, new.scopes, new.subaccount) == ("bot-v2", ("read",), 3)
 
 
+def _sign_in_as(shell: Shell, scopes: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    key = shell.exchange.add_key(name="scoped", scopes=scopes)
+    assert key.private_key_pem is not None
+    path = shell.home / "scoped.pem"
+    path.write_bytes(key.private_key_pem)
+    return key.api_key_id, {
+        "KALSHI_API_KEY_ID": key.api_key_id,
+        "KALSHI_PRIVATE_KEY_PATH": str(path),
+    }
+
+
+def test_rotate_keeps_exactly_the_old_scopes(shell: Shell) -> None:
+    old_id, env = _sign_in_as(shell, ("read::portfolio_balance", "write::trade"))
+    result = shell.run("rotate", "--json", env=env)
+    assert result.code == EXIT_OK, result.err
+    new_id = json.loads(result.out)["api_key_id"]
+    (new,) = [k for k in shell.exchange.keys if k.api_key_id == new_id]
+    assert new.scopes == ("read::portfolio_balance", "write::trade")
+    assert old_id not in shell.key_ids()
+
+
+def test_rotate_never_widens_a_scope_it_does_not_know(shell: Shell) -> None:
+    # A scope newer than this SDK goes to the server as is, never replaced by read,write.
+    old_id, env = _sign_in_as(shell, ("read", "write::futures"))
+    result = shell.run("rotate", env=env)
+    assert result.code == EXIT_ERROR
+    assert "write::futures" in result.err  # the fake, like an older Kalshi, refuses it
+    assert shell.key_ids() == {shell.key.api_key_id, old_id}
+    assert shell.authenticates(old_id, shell.home / "scoped.pem")
+
+
 def test_rotate_falls_back_to_generate_below_premier(shell: Shell) -> None:
     shell.exchange.usage_tier = "basic"
     result = shell.run("rotate", "--out", "next.pem", "--json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 from kalshi_api_keys_client.api.api_keys import delete_api_key
@@ -99,7 +100,7 @@ def report_new_key(
     console.out(f"created key {new.api_key_id} ({safe(spec.describe())}) on {connection.url}")
     console.out(f"private key: {path} (mode 0600; {how})")
     console.out(f"  export KALSHI_API_KEY_ID={new.api_key_id}")
-    console.out(f"  export KALSHI_PRIVATE_KEY_PATH={path}")
+    console.out(f"  export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(path))}")
 
 
 def list_(console: Console, connection: Connection, *, as_json: bool) -> None:

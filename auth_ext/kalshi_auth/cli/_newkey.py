@@ -11,7 +11,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import httpx
 from kalshi_api_keys_client import AuthenticatedClient
@@ -23,7 +23,7 @@ from kalshi_api_keys_client.models import (
     GenerateApiKeyResponse,
 )
 from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope
-from kalshi_api_keys_client.types import UNSET
+from kalshi_api_keys_client.types import UNSET, Unset
 
 from .._errors import KalshiAPIError, KalshiConnectionError, KalshiError
 from .._files import check_writable, write_secret_file
@@ -35,11 +35,18 @@ __all__ = ["Destination", "KeySpec", "NewKey", "generate_key", "register_key", "
 
 @dataclass(frozen=True)
 class KeySpec:
-    """What the new key should be: its name, scopes (None: Kalshi's default) and sub-account."""
+    """What the new key should be: its name, scopes (None: Kalshi's default) and sub-account.
+
+    Scopes are plain strings: a rotated key keeps even scopes newer than this SDK's list.
+    """
 
     name: str
-    scopes: tuple[ApiKeyScope, ...] | None = None
+    scopes: tuple[str, ...] | None = None
     subaccount: int | None = None
+
+    def wire_scopes(self) -> list[ApiKeyScope] | Unset:
+        # Unknown scopes go through unchanged for the server to judge (see the class doc).
+        return cast(list[ApiKeyScope], list(self.scopes)) if self.scopes else UNSET
 
     def describe(self) -> str:
         scopes = ",".join(self.scopes) if self.scopes else "read,write (default)"
@@ -103,7 +110,7 @@ def register_key(
     body = CreateApiKeyRequest(
         name=spec.name,
         public_key=public_pem(key).decode("ascii"),
-        scopes=list(spec.scopes) if spec.scopes else UNSET,
+        scopes=spec.wire_scopes(),
         subaccount=UNSET if spec.subaccount is None else spec.subaccount,
     )
     try:
@@ -147,7 +154,7 @@ def generate_key(
     destination.check()
     body = GenerateApiKeyRequest(
         name=spec.name,
-        scopes=list(spec.scopes) if spec.scopes else UNSET,
+        scopes=spec.wire_scopes(),
         subaccount=UNSET if spec.subaccount is None else spec.subaccount,
     )
     try:

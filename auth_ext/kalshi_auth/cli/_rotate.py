@@ -7,12 +7,10 @@ untouched, and a failure removes the new key again (server and file).
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from pathlib import Path
 
 from kalshi_api_keys_client.api.api_keys import delete_api_key
-from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope, check_api_key_scope
 from kalshi_api_keys_client.types import Unset
 
 from .._client import KalshiClient
@@ -71,11 +69,12 @@ def _spec_like(client: KalshiClient, old_id: str, overrides: KeySpec) -> KeySpec
     old = find_key(list_keys(client), old_id)
     if old is None:
         return replace(overrides, name=overrides.name or "rotated by kalshi-keys")
-    scopes: tuple[ApiKeyScope, ...] | None = None
-    with contextlib.suppress(TypeError):  # a scope this SDK does not know: use Kalshi's default
-        scopes = tuple(check_api_key_scope(s) for s in old.scopes)
+    # Exactly the old scopes, even ones this SDK does not know: Kalshi's default (read, write)
+    # could be broader than what the old key had.
+    if not old.scopes and not overrides.scopes:
+        raise CommandError(f"key {old_id} lists no scopes; pass --scopes for its replacement")
     subaccount = None if isinstance(old.subaccount, Unset) else old.subaccount
-    base = KeySpec(name=old.name, scopes=scopes, subaccount=subaccount)
+    base = KeySpec(name=old.name, scopes=tuple(old.scopes), subaccount=subaccount)
     return replace(
         base,
         name=overrides.name or base.name,
