@@ -18,7 +18,8 @@ from kalshi_auth.cli._console import Console
 from kalshi_auth.testing import FakeExchange, FakeKey, FakeResponse, UsageTier
 
 BIN = Path(sys.executable).parent
-Hook = Callable[[str, str, FakeResponse], None]
+#: Runs after a matching request; may return a different response to send instead.
+Hook = Callable[[str, str, FakeResponse], FakeResponse | None]
 
 
 @dataclass
@@ -51,7 +52,7 @@ class ScriptedExchange(FakeExchange):
         self._rules.append(_Rule(method, path_suffix, status, times, key_id))
 
     def after(self, method: str, path_suffix: str, hook: Hook) -> None:
-        """Call ``hook(method, path, response)`` once a matching request has been answered."""
+        """Call ``hook(method, path, response)`` after each matching request is handled."""
         self._hooks.append((method, path_suffix, hook))
 
     def handle(
@@ -72,7 +73,7 @@ class ScriptedExchange(FakeExchange):
         response = super().handle(method, raw_path, headers, body)
         for hook_method, suffix, hook in self._hooks:
             if hook_method == method and path.endswith(suffix):
-                hook(method, path, response)
+                response = hook(method, path, response) or response
         return response
 
 

@@ -415,6 +415,21 @@ def test_rotate_never_widens_a_scope_it_does_not_know(shell: Shell) -> None:
     assert shell.authenticates(old_id, shell.home / "scoped.pem")
 
 
+def test_rotate_needs_scopes_when_the_old_key_is_not_listed(shell: Shell) -> None:
+    def hide_keys(method: str, path: str, response: FakeResponse) -> FakeResponse:
+        return FakeResponse(200, b'{"api_keys": []}', {"Content-Type": "application/json"})
+
+    shell.exchange.after("GET", "/api_keys", hide_keys)
+    refused = shell.run("rotate")
+    assert refused.code == EXIT_ERROR and "pass --scopes" in refused.err
+    assert shell.key_ids() == {shell.key.api_key_id}
+    # With --scopes it makes the key, whose proof then fails (the list hides it): withdrawn.
+    tried = shell.run("rotate", "--scopes", "read")
+    assert tried.code == EXIT_ERROR and "missing from the key list" in tried.err
+    assert shell.key_ids() == {shell.key.api_key_id}
+    assert shell.authenticates(shell.key.api_key_id, shell.key_file)
+
+
 def test_rotate_falls_back_to_generate_below_premier(shell: Shell) -> None:
     shell.exchange.usage_tier = "basic"
     result = shell.run("rotate", "--out", "next.pem", "--json")

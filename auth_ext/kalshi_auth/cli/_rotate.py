@@ -68,6 +68,11 @@ def _spec_like(client: KalshiClient, old_id: str, overrides: KeySpec) -> KeySpec
     """The old key's name, scopes and sub-account, unless the command line says otherwise."""
     old = find_key(list_keys(client), old_id)
     if old is None:
+        if overrides.scopes is None:
+            raise CommandError(
+                f"key {old_id} is not in the account's key list, so its scopes are unknown; "
+                "pass --scopes (and --subaccount if it had one) for its replacement"
+            )
         return replace(overrides, name=overrides.name or "rotated by kalshi-keys")
     # Exactly the old scopes, even ones this SDK does not know: Kalshi's default (read, write)
     # could be broader than what the old key had.
