@@ -11,7 +11,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, NoReturn, cast
 
 import httpx
 from kalshi_api_keys_client import AuthenticatedClient
@@ -200,7 +200,8 @@ def _save_failed(
     target: Path,
     error: Exception,
     console: Console,
-) -> None:
+) -> NoReturn:
+    """Delete the unsaved key again; failing that, print its private key once."""
     why = f"{error.strerror} ({str(target)!r})" if isinstance(error, OSError) else str(error)
     try:
         delete_api_key.sync_detailed(api_key=api_key_id, client=client)
