@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from kalshi_auth import KalshiSigner, load_private_key
-from kalshi_auth.testing import FakeExchange, FakeResponse
+from kalshi_auth.testing import FakeExchange, FakeResponse, serve
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
@@ -255,3 +256,11 @@ def test_every_operation_answers_spec_valid_401_and_500(
     assert call(method, path, body, headers={}).status == 401
     exchange.inject_faults(500)
     assert call(method, path, body).status == 500
+
+
+def test_the_served_date_header_follows_the_exchange_clock() -> None:
+    exchange = FakeExchange(clock=lambda: 1_000_000_000.0)
+    with serve(exchange) as running, httpx.Client() as client:
+        response = client.get(running.base_url + "/api_keys")
+    assert response.status_code == 401  # unsigned; the header comes with every answer
+    assert response.headers["Date"] == "Sun, 09 Sep 2001 01:46:40 GMT"
