@@ -154,16 +154,18 @@ def test_status_and_shape_to_exception(
 
 
 @pytest.mark.parametrize(
-    ("body", "hint"),
+    ("body", "hint", "cause"),
     [
-        (NESTED_BAD_SIG, "wrong key file"),
-        (NESTED_UNKNOWN, "demo key used against production"),
-        (NESTED_STALE, "clock"),
+        (NESTED_BAD_SIG, "wrong key file", "signature"),
+        (NESTED_UNKNOWN, "demo key used against production", "unknown_key"),
+        (NESTED_STALE, "clock", "clock"),
+        (b'{"error": {"code": "authentication_error"}}', "^401 Unauthorized[^.]*$", None),
     ],
 )
-def test_401_messages_name_the_likely_cause(body: bytes, hint: str) -> None:
+def test_401_messages_name_the_likely_cause(body: bytes, hint: str, cause: str | None) -> None:
     with pytest.raises(AuthenticationError, match=hint) as err:
         get_api_keys.sync(client=client_answering(401, body))
+    assert err.value.cause == cause
     assert "KALSHI-ACCESS" not in str(err.value)  # never headers, so never the signature
 
 

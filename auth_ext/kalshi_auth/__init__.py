@@ -15,6 +15,7 @@ from ._auth import KalshiAuth
 from ._client import ENVIRONMENTS, Environment, KalshiClient, signed_client
 from ._errors import (
     AuthenticationError,
+    AuthFailureCause,
     BadRequestError,
     ConfigurationError,
     KalshiAPIError,
@@ -34,6 +35,7 @@ from ._signer import KalshiSigner
 
 __all__ = [
     "ENVIRONMENTS",
+    "AuthFailureCause",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import httpx
 
 __all__ = [
+    "AuthFailureCause",
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
@@ -24,6 +25,9 @@ __all__ = [
     "ServerError",
     "error_from_response",
 ]
+
+#: Why Kalshi refused a signed request, as far as its 401 body says.
+AuthFailureCause = Literal["clock", "signature", "unknown_key"]
 
 KeyLoadReason = Literal[
     "no_key",
@@ -118,6 +122,12 @@ class BadRequestError(KalshiAPIError):
 class AuthenticationError(KalshiAPIError):
     """401: Kalshi rejected the signature, the key ID or the timestamp."""
 
+    @property
+    def cause(self) -> AuthFailureCause | None:
+        """``"clock"`` (timestamp outside the window), ``"signature"`` (the key file does not
+        belong to the key ID), ``"unknown_key"`` (no such key ID here), or None if unsaid."""
+        return auth_failure_cause(self.code, self.details)
+
 
 class PermissionDeniedError(KalshiAPIError):
     """403: the account may not do this (e.g. createApiKey below the Premier usage tier)."""
@@ -143,18 +153,32 @@ _BY_STATUS: dict[int, type[KalshiAPIError]] = {
     429: RateLimitError,
 }
 
-_HINT_BAD_SIGNATURE = (
-    "The signature did not verify: the private key does not belong to this key ID "
-    "(wrong key file?), or something between you and Kalshi rewrote the request path"
-)
-_HINT_UNKNOWN_KEY = (
-    "Kalshi does not know this key ID here: a demo key used against production or the "
-    "reverse (keys are per environment), or the key was deleted"
-)
-_HINT_CLOCK = (
-    "The request timestamp was outside Kalshi's window: this machine's clock is probably off; "
-    "sync it (NTP) and retry"
-)
+_AUTH_HINTS: dict[AuthFailureCause, str] = {
+    "signature": (
+        "The signature did not verify: the private key does not belong to this key ID "
+        "(wrong key file?), or something between you and Kalshi rewrote the request path"
+    ),
+    "unknown_key": (
+        "Kalshi does not know this key ID here: a demo key used against production or the "
+        "reverse (keys are per environment), or the key was deleted"
+    ),
+    "clock": (
+        "The request timestamp was outside Kalshi's window: this machine's clock is probably "
+        "off; sync it (NTP) and retry"
+    ),
+}
+
+
+def auth_failure_cause(code: str | None, details: str | None) -> AuthFailureCause | None:
+    """Which cause a 401's code/details name (e.g. INCORRECT_API_KEY_SIGNATURE), if any."""
+    said = f"{code or ''} {details or ''}".lower()
+    if "timestamp" in said:
+        return "clock"
+    if "signature" in said:
+        return "signature"
+    if "not_found" in said or "not found" in said:
+        return "unknown_key"
+    return None
 
 
 def _text(value: Any) -> str | None:
@@ -184,15 +208,9 @@ def parse_error_body(body: bytes) -> tuple[str | None, str | None, str | None]:
 
 
 def _hint(status: int, code: str | None, details: str | None) -> str | None:
-    said = f"{code or ''} {details or ''}".lower()
     if status == 401:
-        if "timestamp" in said:
-            return _HINT_CLOCK
-        if "signature" in said:
-            return _HINT_BAD_SIGNATURE
-        if "not_found" in said or "not found" in said:
-            return _HINT_UNKNOWN_KEY
-        return None
+        cause = auth_failure_cause(code, details)
+        return None if cause is None else _AUTH_HINTS[cause]
     if status == 403:
         return "createApiKey needs the Premier API usage tier; generateApiKey works on any tier"
     if status == 429:

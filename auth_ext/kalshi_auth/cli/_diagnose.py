@@ -59,19 +59,18 @@ def explain_auth_failure(
     error: AuthenticationError, connection: Connection, probe: ClockProbe
 ) -> str:
     """The likely cause of a 401, in terms of what the user should change."""
-    said = f"{error.code or ''} {error.details or ''}".lower()
     skewed = probe.offset_s is not None and abs(probe.offset_s) > SKEW_WARNING_S
-    if "timestamp" in said or skewed:
+    if error.cause == "clock" or skewed:
         return (
             f"this machine's clock is {probe.describe()}; Kalshi rejects requests whose "
             "timestamp is off by more than a few seconds. Sync the clock (enable NTP) and retry."
         )
-    if "signature" in said:
+    if error.cause == "signature":
         return (
             f"the private key ({connection.key_source}) does not belong to this key ID; "
             "check that the key file and the key ID were made together."
         )
-    if "not_found" in said or "not found" in said:
+    if error.cause == "unknown_key":
         if connection.base_url is not None:
             switch = "if it was made in the other environment, point --base-url there"
         else:
