@@ -102,8 +102,10 @@ def register_key(
     bits: int,
     passphrase: bytes | None,
 ) -> NewKey:
-    """createApiKey with a key pair made here; the private key is on disk before the call."""
-    destination.check()
+    """createApiKey with a key pair made here; the private key is on disk before the call.
+
+    The caller has run ``destination.check()`` (before any prompt); linking never overwrites.
+    """
     key = new_private_key(bits)
     staged = destination.directory / f".kalshi-keys-{uuid.uuid4().hex}.pem.pending"
     write_secret_file(staged, private_pem(key, passphrase))
@@ -150,8 +152,10 @@ def generate_key(
     passphrase: bytes | None,
     console: Console,
 ) -> NewKey:
-    """generateApiKey, then save the returned private key; never leaves a key nobody holds."""
-    destination.check()
+    """generateApiKey, then save the returned private key; never leaves a key nobody holds.
+
+    The caller has run ``destination.check()``; a write that still fails deletes the key.
+    """
     body = GenerateApiKeyRequest(
         name=spec.name,
         scopes=spec.wire_scopes(),
