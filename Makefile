@@ -10,13 +10,13 @@ SCRATCH := build/generate
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_PYTHON ?=
-LINT_PATHS := auth_ext tests $(wildcard examples/*.py) $(wildcard bench/*.py)
+LINT_PATHS := auth_ext tests tools $(wildcard examples/*.py) $(wildcard bench/*.py)
 
 # The generator finds its ruff post-hooks on PATH; they must be the pinned ones.
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all venv generate check-generated lint pytest test demo bench clean lock lock-bench
+.PHONY: all venv generate check-generated spec-diff lint pytest test demo bench clean lock lock-bench
 
 all: generate
 
@@ -57,6 +57,12 @@ check-generated: $(STAMP)
 	    exit 1; }
 	rm -rf $(SCRATCH)
 	@echo "generated/ is up to date"
+
+## spec-diff: what differs between Kalshi's official spec (OFFICIAL=file) and openapi.yaml
+spec-diff: $(STAMP)
+	@test -n "$(OFFICIAL)" || { echo "usage: make spec-diff OFFICIAL=path/to/openapi.yaml" \
+	  "(Kalshi's full spec, YAML or JSON, from https://docs.kalshi.com/openapi.yaml)"; exit 2; }
+	@$(BIN)/python tools/spec_diff.py "$(OFFICIAL)" $(SPEC_DIFF_ARGS)
 
 ## lint: ruff + mypy --strict on hand-written code, plus an import smoke test
 lint: $(STAMP)

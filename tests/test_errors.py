@@ -22,6 +22,7 @@ from kalshi_api_keys_client.models import CreateApiKeyRequest, GenerateApiKeyReq
 from kalshi_auth import (
     AuthenticationError,
     BadRequestError,
+    ConflictError,
     KalshiAPIError,
     KalshiClient,
     KalshiError,
@@ -70,9 +71,10 @@ CASES: list[tuple[int, bytes, type[KalshiAPIError], tuple[str | None, str | None
     (
         409,
         b'{"code":"conflict","details":{"why":"x"}}',
-        KalshiAPIError,
+        ConflictError,
         ("conflict", None, '{"why": "x"}'),
     ),
+    (418, b"", KalshiAPIError, (None, None, None)),
 ]
 
 
@@ -177,6 +179,27 @@ def test_error_never_carries_request_headers() -> None:
     exc = err.value
     assert all(signature not in str(v) for v in vars(exc).values())
     assert signature not in str(exc) and signature not in repr(exc)
+
+
+@pytest.mark.parametrize("call", ["create.sync", "generate.sync_detailed"])
+def test_409_says_to_retry_once_the_subtrader_has_propagated(call: str) -> None:
+    with pytest.raises(ConflictError, match="retry once the subtrader's creation has propagated"):
+        CALLS[call](client_answering(409, b'{"code":"conflict","message":"not yet visible"}'))
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        ("create.sync", "createApiKey needs the Premier API usage tier"),
+        ("create.sync", "fcm_subtrader_id can only be made by an FCM member"),
+        ("generate.sync_detailed", "fcm_subtrader_id can only be made by an FCM member"),
+    ],
+)
+def test_403_names_both_reasons_kalshi_gives(call: str, says: str) -> None:
+    with pytest.raises(PermissionDeniedError, match=says) as err:
+        CALLS[call](client_answering(403, b""))
+    if call.startswith("generate"):
+        assert "Premier" not in str(err.value)
 
 
 def test_redirect_is_an_error_not_followed() -> None:

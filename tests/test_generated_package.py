@@ -11,8 +11,11 @@ import pytest
 from kalshi_api_keys_client.models import (
     ApiKey,
     ApiKeyScope,
+    ApiKeyType,
     CreateApiKeyRequest,
     ErrorResponse,
+    GenerateApiKeyRequest,
+    GenerateApiKeyResponse,
     GetApiKeysResponse,
 )
 from kalshi_api_keys_client.types import UNSET
@@ -44,6 +47,7 @@ def test_requests_keep_the_scope_enum_as_a_literal() -> None:
         "read::portfolio_balance",
         "write::trade",
         "write::transfer",
+        "write::fcm_risk",
         "write::block_trade_accept",
     }
     body = CreateApiKeyRequest(name="bot", public_key="pem", scopes=["read", "write::trade"])
@@ -54,9 +58,30 @@ def test_requests_keep_the_scope_enum_as_a_literal() -> None:
         )
 
 
+def test_key_type_is_checked_on_requests_and_open_in_responses() -> None:
+    assert set(typing.get_args(ApiKeyType)) == {"rsa", "ed25519"}
+    assert GenerateApiKeyRequest(name="b", key_type="ed25519").to_dict()["key_type"] == "ed25519"
+    assert "key_type" not in GenerateApiKeyRequest(name="b").to_dict()  # Kalshi's default: rsa
+    with pytest.raises(TypeError, match="ml_dsa"):
+        GenerateApiKeyRequest.from_dict({"name": "b", "key_type": "ml_dsa"})
+    parsed = GenerateApiKeyResponse.from_dict(
+        {"api_key_id": "k", "private_key": "pem", "key_type": "ml_dsa", "warning": None}
+    )
+    assert (parsed.key_type, parsed.warning) == ("ml_dsa", None)
+
+
+def test_fcm_subtrader_binding_round_trips() -> None:
+    wire = {"api_key_id": "a", "name": "fix", "scopes": ["read"], "fcm_subtrader_id": "u1_desk7"}
+    assert ApiKey.from_dict(wire).fcm_subtrader_id == "u1_desk7"
+    assert ApiKey.from_dict(wire).to_dict() == wire
+    body = GenerateApiKeyRequest(name="fix", fcm_subtrader_id="u1_desk7")
+    assert body.to_dict() == {"name": "fix", "fcm_subtrader_id": "u1_desk7"}
+
+
 FULL: dict[str, Any] = {
     "api_keys": [
         {"api_key_id": "a", "name": "one", "scopes": ["read"], "subaccount": 7},
+        {"api_key_id": "c", "name": "fix", "scopes": ["read"], "fcm_subtrader_id": None},
         {"api_key_id": "b", "name": "two", "scopes": ["read", "write"], "subaccount": None},
     ],
     "api_key_region_expiration_ts": 1_790_000_000,
@@ -76,7 +101,7 @@ def test_optional_fields_absent_are_unset_and_null_is_none() -> None:
     assert minimal.api_keys[0].subaccount is UNSET
     full = GetApiKeysResponse.from_dict(FULL)
     assert full.api_key_region_expiration_ts == 1_790_000_000
-    assert [k.subaccount for k in full.api_keys] == [7, None]
+    assert [k.subaccount for k in full.api_keys] == [7, None, UNSET]
 
 
 def test_error_response_accepts_the_nested_wire_shape() -> None:

@@ -1,7 +1,8 @@
-"""openapi.yaml matches Kalshi's official spec (v3.28.0) for the four /api_keys operations."""
+"""openapi.yaml matches Kalshi's official spec (v3.34.0) for the four /api_keys operations."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,12 @@ SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 # (path, method) -> (operationId, success status, every documented status)
 OPERATIONS = {
     ("/api_keys", "get"): ("GetApiKeys", "200", {"200", "401", "500"}),
-    ("/api_keys", "post"): ("CreateApiKey", "201", {"201", "400", "401", "403", "500"}),
-    ("/api_keys/generate", "post"): ("GenerateApiKey", "201", {"201", "400", "401", "500"}),
+    ("/api_keys", "post"): ("CreateApiKey", "201", {"201", "400", "401", "403", "409", "500"}),
+    ("/api_keys/generate", "post"): (
+        "GenerateApiKey",
+        "201",
+        {"201", "400", "401", "403", "409", "500"},
+    ),
     ("/api_keys/{api_key}", "delete"): (
         "DeleteApiKey",
         "204",
@@ -39,6 +44,7 @@ SCOPES = [
     "read::portfolio_balance",
     "write::trade",
     "write::transfer",
+    "write::fcm_risk",
     "write::block_trade_accept",
 ]
 
@@ -115,7 +121,7 @@ def test_required_lists(spec: dict[str, Any], name: str, required: list[str]) ->
 def test_error_response_has_no_required_fields(spec: dict[str, Any]) -> None:
     error = schema(spec, "ErrorResponse")
     assert "required" not in error
-    assert set(error["properties"]) == {"code", "message", "details", "service"}
+    assert set(error["properties"]) == {"code", "message", "details"}
 
 
 def test_scope_enum_on_requests_plain_strings_in_responses(spec: dict[str, Any]) -> None:
@@ -149,3 +155,50 @@ def test_security_schemes_and_servers(spec: dict[str, Any]) -> None:
         "https://external-api.demo.kalshi.co/trade-api/v2",
         "https://demo-api.kalshi.co/trade-api/v2",
     ]
+
+
+def test_spec_version_is_3_34_0(spec: dict[str, Any]) -> None:
+    assert spec["info"]["version"] == "3.34.0"
+
+
+def test_key_type_enum_on_requests_plain_string_in_responses(spec: dict[str, Any]) -> None:
+    assert schema(spec, "ApiKeyType")["enum"] == ["rsa", "ed25519"]
+    key_type = schema(spec, "GenerateApiKeyRequest")["properties"]["key_type"]
+    assert key_type == {"$ref": "#/components/schemas/ApiKeyType"}
+    assert "key_type" not in schema(spec, "GenerateApiKeyRequest")["required"]
+    response = schema(spec, "GenerateApiKeyResponse")
+    assert response["properties"]["key_type"]["type"] == "string"
+    assert "key_type" not in response["required"]
+
+
+def test_fcm_subtrader_binding(spec: dict[str, Any]) -> None:
+    (param,) = spec["paths"]["/api_keys"]["get"]["parameters"]
+    assert (param["name"], param["in"], param["required"], param["schema"]) == (
+        "fcm_subtrader_id",
+        "query",
+        False,
+        {"type": "string"},
+    )
+    listed = schema(spec, "ApiKey")["properties"]["fcm_subtrader_id"]
+    assert (listed["type"], listed["nullable"]) == ("string", True)
+    for name in ("CreateApiKeyRequest", "GenerateApiKeyRequest"):
+        bound = schema(spec, name)["properties"]["fcm_subtrader_id"]
+        assert bound["type"] == "string" and "nullable" not in bound
+        assert "fcm_subtrader_id" not in schema(spec, name)["required"]
+
+
+def test_mint_responses_carry_a_nullable_warning(spec: dict[str, Any]) -> None:
+    for name in ("CreateApiKeyResponse", "GenerateApiKeyResponse"):
+        warning = schema(spec, name)["properties"]["warning"]
+        assert (warning["type"], warning["nullable"]) == ("string", True)
+        assert "warning" not in schema(spec, name)["required"]
+
+
+def test_every_deviation_is_listed_with_a_reason() -> None:
+    listed = yaml.safe_load((SPEC_PATH.parent / "spec-deviations.yaml").read_text("utf-8"))
+    ids = {entry["id"] for entry in listed["deviations"]}
+    text = SPEC_PATH.read_text(encoding="utf-8")
+    marked = set(re.findall(r"DEVIATION ([a-z-]+)", text))
+    assert marked == ids
+    readme = (SPEC_PATH.parent / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{dev_id}`" in readme for dev_id in ids)

@@ -13,6 +13,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
+    "ConflictError",
     "KalshiAPIError",
     "KalshiConnectionError",
     "KalshiError",
@@ -137,6 +138,11 @@ class NotFoundError(KalshiAPIError):
     """404: no such resource (e.g. deleting an API key ID that does not exist)."""
 
 
+class ConflictError(KalshiAPIError):
+    """409: the FCM subtrader the new key binds to is not yet visible to Kalshi's credential
+    registry; retry once the subtrader's creation has propagated."""
+
+
 class RateLimitError(KalshiAPIError):
     """429: the account's request budget is spent; back off (Kalshi sends no Retry-After)."""
 
@@ -150,6 +156,7 @@ _BY_STATUS: dict[int, type[KalshiAPIError]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
     404: NotFoundError,
+    409: ConflictError,
     429: RateLimitError,
 }
 
@@ -207,12 +214,23 @@ def parse_error_body(body: bytes) -> tuple[str | None, str | None, str | None]:
     return _text(data.get("code")), _text(data.get("message")), _text(data.get("details"))
 
 
-def _hint(status: int, code: str | None, details: str | None) -> str | None:
+def _hint(status: int, path: str, code: str | None, details: str | None) -> str | None:
     if status == 401:
         cause = auth_failure_cause(code, details)
         return None if cause is None else _AUTH_HINTS[cause]
     if status == 403:
-        return "createApiKey needs the Premier API usage tier; generateApiKey works on any tier"
+        fcm = "a key bound with fcm_subtrader_id can only be made by an FCM member account"
+        if path.endswith("/api_keys"):
+            return (
+                "createApiKey needs the Premier API usage tier (generateApiKey works on any "
+                f"tier); {fcm}"
+            )
+        return fcm[0].upper() + fcm[1:] if path.endswith("/api_keys/generate") else None
+    if status == 409:
+        return (
+            "Kalshi's credential registry does not see the FCM subtrader yet; retry once the "
+            "subtrader's creation has propagated"
+        )
     if status == 429:
         return "Rate limited: back off and retry (GET and DELETE are retried automatically)"
     if 300 <= status < 400:
@@ -244,5 +262,5 @@ def error_from_response(response: httpx.Response, *, path: str) -> KalshiAPIErro
         message=message,
         details=details,
         body=response.content,
-        hint=_hint(status, code, details),
+        hint=_hint(status, path, code, details),
     )

@@ -2,6 +2,7 @@
 
 from .api_key import ApiKey
 from .api_key_scope import ApiKeyScope
+from .api_key_type import ApiKeyType
 from .create_api_key_request import CreateApiKeyRequest
 from .create_api_key_response import CreateApiKeyResponse
 from .error_response import ErrorResponse
@@ -12,6 +13,7 @@ from .get_api_keys_response import GetApiKeysResponse
 __all__ = (
     "ApiKey",
     "ApiKeyScope",
+    "ApiKeyType",
     "CreateApiKeyRequest",
     "CreateApiKeyResponse",
     "ErrorResponse",

@@ -17,19 +17,27 @@ class CreateApiKeyRequest:
     """
     Attributes:
         name (str): Name for the API key. This helps identify the key's purpose
-        public_key (str): RSA public key in PEM format. This will be used to verify signatures on API requests
+        public_key (str): The RSA or Ed25519 public key, as PEM (`-----BEGIN PUBLIC KEY-----`). Kalshi checks request
+            signatures with it: RSA-PSS with SHA-256 for an RSA key, Ed25519 for an Ed25519 key.
         scopes (list[ApiKeyScope] | Unset): List of scopes to grant to the API key. If the broad `write` parent scope is
             included, `read` must also be included. Child scopes may be granted without the broad parent scope. Defaults to
             full access (`read`, `write`) if not provided.
         subaccount (int | Unset): If set, restricts the API key to a single sub-account (0-63) that you own. A
             restricted key may only read and trade on that sub-account; it cannot act on other sub-accounts, transfer funds
-            between sub-accounts, or create sub-accounts. Omit to leave the key unrestricted.
+            between sub-accounts, or create sub-accounts. Omit to leave the key unrestricted. Cannot be combined with
+            fcm_subtrader_id.
+        fcm_subtrader_id (str | Unset): For FCM members only: binds the key to one FCM subtrader of yours, written
+            `{your_user_id}_{suffix}` where the suffix is 1-16 ASCII letters and digits (case matters). The subtrader must
+            exist already. A bound key serves as the subtrader's trading credential (FIX order entry and market data, and
+            margin WebSocket sessions for the subtrader's own data) and is refused on every REST endpoint, key management
+            included. Cannot be combined with subaccount.
     """
 
     name: str
     public_key: str
     scopes: list[ApiKeyScope] | Unset = UNSET
     subaccount: int | Unset = UNSET
+    fcm_subtrader_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +54,8 @@ class CreateApiKeyRequest:
 
         subaccount = self.subaccount
 
+        fcm_subtrader_id = self.fcm_subtrader_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -58,6 +68,8 @@ class CreateApiKeyRequest:
             field_dict["scopes"] = scopes
         if subaccount is not UNSET:
             field_dict["subaccount"] = subaccount
+        if fcm_subtrader_id is not UNSET:
+            field_dict["fcm_subtrader_id"] = fcm_subtrader_id
 
         return field_dict
 
@@ -79,11 +91,14 @@ class CreateApiKeyRequest:
 
         subaccount = d.pop("subaccount", UNSET)
 
+        fcm_subtrader_id = d.pop("fcm_subtrader_id", UNSET)
+
         create_api_key_request = cls(
             name=name,
             public_key=public_key,
             scopes=scopes,
             subaccount=subaccount,
+            fcm_subtrader_id=fcm_subtrader_id,
         )
 
         create_api_key_request.additional_properties = d

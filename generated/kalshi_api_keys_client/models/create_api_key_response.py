@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateApiKeyResponse")
 
@@ -14,13 +16,24 @@ class CreateApiKeyResponse:
     """
     Attributes:
         api_key_id (str): Unique identifier for the newly created API key
+        warning (None | str | Unset): Set only when the new key is bound to an FCM subtrader that lacks one of its risk
+            controls (the initial-margin cap for margin trading, or the daily cap for event contracts). The key is still
+            made; the text names each missing control. Until a daily cap is set, the subtrader's event-contract orders are
+            rejected; without an initial-margin cap, only the firm-level limits bound its margin.
     """
 
     api_key_id: str
+    warning: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         api_key_id = self.api_key_id
+
+        warning: None | str | Unset
+        if isinstance(self.warning, Unset):
+            warning = UNSET
+        else:
+            warning = self.warning
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -29,6 +42,8 @@ class CreateApiKeyResponse:
                 "api_key_id": api_key_id,
             }
         )
+        if warning is not UNSET:
+            field_dict["warning"] = warning
 
         return field_dict
 
@@ -37,8 +52,18 @@ class CreateApiKeyResponse:
         d = dict(src_dict)
         api_key_id = d.pop("api_key_id")
 
+        def _parse_warning(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        warning = _parse_warning(d.pop("warning", UNSET))
+
         create_api_key_response = cls(
             api_key_id=api_key_id,
+            warning=warning,
         )
 
         create_api_key_response.additional_properties = d

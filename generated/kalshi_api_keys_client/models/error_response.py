@@ -13,20 +13,17 @@ T = TypeVar("T", bound="ErrorResponse")
 
 @_attrs_define
 class ErrorResponse:
-    """Kalshi's documented error body. Authentication failures use a nested `{"error": {"code", "message", "details"}}`
-    form, kept in additional properties.
+    """The error body Kalshi documents: a code, a message and optional details.
 
-        Attributes:
-            code (str | Unset): Error code
-            message (str | Unset): Human-readable error message
-            details (str | Unset): Additional details about the error, if available
-            service (str | Unset): The name of the service that generated the error
+    Attributes:
+        code (str | Unset): Error code
+        message (str | Unset): Human-readable error message
+        details (str | Unset): Additional details about the error, if available
     """
 
     code: str | Unset = UNSET
     message: str | Unset = UNSET
     details: str | Unset = UNSET
-    service: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,8 +32,6 @@ class ErrorResponse:
         message = self.message
 
         details = self.details
-
-        service = self.service
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -47,8 +42,6 @@ class ErrorResponse:
             field_dict["message"] = message
         if details is not UNSET:
             field_dict["details"] = details
-        if service is not UNSET:
-            field_dict["service"] = service
 
         return field_dict
 
@@ -61,13 +54,10 @@ class ErrorResponse:
 
         details = d.pop("details", UNSET)
 
-        service = d.pop("service", UNSET)
-
         error_response = cls(
             code=code,
             message=message,
             details=details,
-            service=service,
         )
 
         error_response.additional_properties = d

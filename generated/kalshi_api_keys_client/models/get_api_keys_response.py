@@ -20,8 +20,9 @@ class GetApiKeysResponse:
     """
     Attributes:
         api_keys (list[ApiKey]): List of all API keys associated with the user
-        api_key_region_expiration_ts (int | None | Unset): Unix timestamp (seconds) at which the account's location
-            attestation expires. After it passes, keys cannot trade Sports, Elections or Entertainment markets.
+        api_key_region_expiration_ts (int | None | Unset): Unix time (seconds) at which the account's location
+            attestation for API key requests runs out; a time in the past means it has already lapsed. Absent if the account
+            has never attested.
     """
 
     api_keys: list[ApiKey]

@@ -53,6 +53,11 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 500:
         response_500 = ErrorResponse.from_dict(response.json())
 
@@ -82,9 +87,10 @@ def sync_detailed(
 ) -> Response[CreateApiKeyResponse | ErrorResponse]:
     """Create API Key
 
-     Endpoint for creating a new API key with a user-provided public key. The private key never leaves
-    your machine. This endpoint requires Premier or Market Maker API usage level; other accounts get 403
-    and should use GenerateApiKey instead.
+     Endpoint for creating a new API key from a public key you made yourself, RSA or Ed25519, in PEM
+    form. The private key never leaves your machine; Kalshi checks each request's signature with the
+    public key (RSA-PSS with SHA-256 for RSA, Ed25519 for Ed25519). Only accounts at the Premier or
+    Market Maker API usage level may call it; others get 403 and should use GenerateApiKey instead.
 
     Args:
         body (CreateApiKeyRequest):
@@ -115,9 +121,10 @@ def sync(
 ) -> CreateApiKeyResponse | ErrorResponse | None:
     """Create API Key
 
-     Endpoint for creating a new API key with a user-provided public key. The private key never leaves
-    your machine. This endpoint requires Premier or Market Maker API usage level; other accounts get 403
-    and should use GenerateApiKey instead.
+     Endpoint for creating a new API key from a public key you made yourself, RSA or Ed25519, in PEM
+    form. The private key never leaves your machine; Kalshi checks each request's signature with the
+    public key (RSA-PSS with SHA-256 for RSA, Ed25519 for Ed25519). Only accounts at the Premier or
+    Market Maker API usage level may call it; others get 403 and should use GenerateApiKey instead.
 
     Args:
         body (CreateApiKeyRequest):
@@ -143,9 +150,10 @@ async def asyncio_detailed(
 ) -> Response[CreateApiKeyResponse | ErrorResponse]:
     """Create API Key
 
-     Endpoint for creating a new API key with a user-provided public key. The private key never leaves
-    your machine. This endpoint requires Premier or Market Maker API usage level; other accounts get 403
-    and should use GenerateApiKey instead.
+     Endpoint for creating a new API key from a public key you made yourself, RSA or Ed25519, in PEM
+    form. The private key never leaves your machine; Kalshi checks each request's signature with the
+    public key (RSA-PSS with SHA-256 for RSA, Ed25519 for Ed25519). Only accounts at the Premier or
+    Market Maker API usage level may call it; others get 403 and should use GenerateApiKey instead.
 
     Args:
         body (CreateApiKeyRequest):
@@ -174,9 +182,10 @@ async def asyncio(
 ) -> CreateApiKeyResponse | ErrorResponse | None:
     """Create API Key
 
-     Endpoint for creating a new API key with a user-provided public key. The private key never leaves
-    your machine. This endpoint requires Premier or Market Maker API usage level; other accounts get 403
-    and should use GenerateApiKey instead.
+     Endpoint for creating a new API key from a public key you made yourself, RSA or Ed25519, in PEM
+    form. The private key never leaves your machine; Kalshi checks each request's signature with the
+    public key (RSA-PSS with SHA-256 for RSA, Ed25519 for Ed25519). Only accounts at the Premier or
+    Market Maker API usage level may call it; others get 403 and should use GenerateApiKey instead.
 
     Args:
         body (CreateApiKeyRequest):

@@ -48,6 +48,16 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 500:
         response_500 = ErrorResponse.from_dict(response.json())
 
@@ -77,9 +87,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | GenerateApiKeyResponse]:
     """Generate API Key
 
-     Endpoint for generating a new API key with an automatically created key pair. The public key is
-    stored on the platform, while the private key is returned to the user and must be stored securely.
-    The private key cannot be retrieved again.
+     Endpoint for generating a new API key whose key pair Kalshi makes, of the requested key_type (RSA if
+    none is given). Kalshi keeps the public key and returns the private key once, in this response only:
+    store it safely, it cannot be fetched again.
 
     Args:
         body (GenerateApiKeyRequest):
@@ -110,9 +120,9 @@ def sync(
 ) -> ErrorResponse | GenerateApiKeyResponse | None:
     """Generate API Key
 
-     Endpoint for generating a new API key with an automatically created key pair. The public key is
-    stored on the platform, while the private key is returned to the user and must be stored securely.
-    The private key cannot be retrieved again.
+     Endpoint for generating a new API key whose key pair Kalshi makes, of the requested key_type (RSA if
+    none is given). Kalshi keeps the public key and returns the private key once, in this response only:
+    store it safely, it cannot be fetched again.
 
     Args:
         body (GenerateApiKeyRequest):
@@ -138,9 +148,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | GenerateApiKeyResponse]:
     """Generate API Key
 
-     Endpoint for generating a new API key with an automatically created key pair. The public key is
-    stored on the platform, while the private key is returned to the user and must be stored securely.
-    The private key cannot be retrieved again.
+     Endpoint for generating a new API key whose key pair Kalshi makes, of the requested key_type (RSA if
+    none is given). Kalshi keeps the public key and returns the private key once, in this response only:
+    store it safely, it cannot be fetched again.
 
     Args:
         body (GenerateApiKeyRequest):
@@ -169,9 +179,9 @@ async def asyncio(
 ) -> ErrorResponse | GenerateApiKeyResponse | None:
     """Generate API Key
 
-     Endpoint for generating a new API key with an automatically created key pair. The public key is
-    stored on the platform, while the private key is returned to the user and must be stored securely.
-    The private key cannot be retrieved again.
+     Endpoint for generating a new API key whose key pair Kalshi makes, of the requested key_type (RSA if
+    none is given). Kalshi keeps the public key and returns the private key once, in this response only:
+    store it safely, it cannot be fetched again.
 
     Args:
         body (GenerateApiKeyRequest):

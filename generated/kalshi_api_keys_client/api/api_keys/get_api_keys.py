@@ -7,14 +7,24 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.get_api_keys_response import GetApiKeysResponse
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    fcm_subtrader_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["fcm_subtrader_id"] = fcm_subtrader_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api_keys",
+        "params": params,
     }
 
     return _kwargs
@@ -58,11 +68,15 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    fcm_subtrader_id: str | Unset = UNSET,
 ) -> Response[ErrorResponse | GetApiKeysResponse]:
     """Get API Keys
 
-     Endpoint for retrieving all API keys associated with the authenticated user, with their scopes and
-    sub-account restriction.
+     Endpoint for retrieving all API keys associated with the authenticated user, with their scopes, sub-
+    account restriction and FCM subtrader binding.
+
+    Args:
+        fcm_subtrader_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -72,7 +86,9 @@ def sync_detailed(
         Response[ErrorResponse | GetApiKeysResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        fcm_subtrader_id=fcm_subtrader_id,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -84,11 +100,15 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    fcm_subtrader_id: str | Unset = UNSET,
 ) -> ErrorResponse | GetApiKeysResponse | None:
     """Get API Keys
 
-     Endpoint for retrieving all API keys associated with the authenticated user, with their scopes and
-    sub-account restriction.
+     Endpoint for retrieving all API keys associated with the authenticated user, with their scopes, sub-
+    account restriction and FCM subtrader binding.
+
+    Args:
+        fcm_subtrader_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,17 +120,22 @@ def sync(
 
     return sync_detailed(
         client=client,
+        fcm_subtrader_id=fcm_subtrader_id,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    fcm_subtrader_id: str | Unset = UNSET,
 ) -> Response[ErrorResponse | GetApiKeysResponse]:
     """Get API Keys
 
-     Endpoint for retrieving all API keys associated with the authenticated user, with their scopes and
-    sub-account restriction.
+     Endpoint for retrieving all API keys associated with the authenticated user, with their scopes, sub-
+    account restriction and FCM subtrader binding.
+
+    Args:
+        fcm_subtrader_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -120,7 +145,9 @@ async def asyncio_detailed(
         Response[ErrorResponse | GetApiKeysResponse]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        fcm_subtrader_id=fcm_subtrader_id,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -130,11 +157,15 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    fcm_subtrader_id: str | Unset = UNSET,
 ) -> ErrorResponse | GetApiKeysResponse | None:
     """Get API Keys
 
-     Endpoint for retrieving all API keys associated with the authenticated user, with their scopes and
-    sub-account restriction.
+     Endpoint for retrieving all API keys associated with the authenticated user, with their scopes, sub-
+    account restriction and FCM subtrader binding.
+
+    Args:
+        fcm_subtrader_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,5 +178,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            fcm_subtrader_id=fcm_subtrader_id,
         )
     ).parsed
