@@ -101,7 +101,8 @@ def test_optional_fields_absent_are_unset_and_null_is_none() -> None:
     assert minimal.api_keys[0].subaccount is UNSET
     full = GetApiKeysResponse.from_dict(FULL)
     assert full.api_key_region_expiration_ts == 1_790_000_000
-    assert [k.subaccount for k in full.api_keys] == [7, None, UNSET]
+    assert [k.subaccount for k in full.api_keys] == [7, UNSET, None]
+    assert [k.fcm_subtrader_id for k in full.api_keys] == [UNSET, None, UNSET]
 
 
 def test_error_response_accepts_the_nested_wire_shape() -> None:
