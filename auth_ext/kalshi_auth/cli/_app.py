@@ -44,6 +44,7 @@ examples:
 examples:
   kalshi-keys register --name bot-1 --out bot-1.pem
   kalshi-keys --env demo register --name reader --scopes read --subaccount 2
+  kalshi-keys register --name fix-desk --fcm-subtrader-id 1234_desk7 --out desk7.pem
 
 The key pair is made here and the private key written before Kalshi is called;
 only the public key is sent. Needs the Premier usage tier (else use generate).""",
@@ -57,7 +58,8 @@ Kalshi makes the pair and returns the private key once; it is written to --out
     "list": """\
 examples:
   kalshi-keys list
-  kalshi-keys --env demo list --json | jq -r '.api_keys[].api_key_id'""",
+  kalshi-keys --env demo list --json | jq -r '.api_keys[].api_key_id'
+  kalshi-keys list --fcm-subtrader-id 1234_desk7""",
     "delete": """\
 examples:
   kalshi-keys delete 6a1f...c2              # asks first
@@ -142,7 +144,19 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _new_key_options(parser: argparse.ArgumentParser, *, name_required: bool) -> None:
+def _fcm_subtrader(text: str) -> str:
+    user, _, suffix = text.rpartition("_")
+    if not user or not (1 <= len(suffix) <= 16 and suffix.isascii() and suffix.isalnum()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an FCM subtrader ID: YOURUSERID_SUFFIX, the suffix 1-16 ASCII "
+            "letters and digits"
+        )
+    return text
+
+
+def _new_key_options(
+    parser: argparse.ArgumentParser, *, name_required: bool, bindable: bool = True
+) -> None:
     group = parser.add_argument_group("the new key")
     default = "" if name_required else " (default: the old key's)"
     group.add_argument(
@@ -154,6 +168,12 @@ def _new_key_options(parser: argparse.ArgumentParser, *, name_required: bool) ->
         help="e.g. read,write::trade (default: read,write; write needs read)",
     )  # fmt: skip
     group.add_argument("--subaccount", type=_subaccount, metavar="N", help="restrict to 0-63")
+    if bindable:
+        group.add_argument(
+            "--fcm-subtrader-id", type=_fcm_subtrader, metavar="ID",
+            help="FCM members: bind the key to subtrader ID (YOURUSERID_SUFFIX); a bound key "
+            "trades over FIX only and is refused on every REST endpoint",
+        )  # fmt: skip
     _encryption_options(group)
     group.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
@@ -213,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("list", "list the account's API keys")
     sub.add_argument("--json", action="store_true", help="Kalshi's response as JSON")
+    sub.add_argument(
+        "--fcm-subtrader-id", type=_fcm_subtrader, metavar="ID",
+        help="only the keys bound to this FCM subtrader",
+    )  # fmt: skip
 
     sub = command("delete", "delete an API key")
     sub.add_argument("api_key_id", metavar="KEY_ID", help="the key to delete")
@@ -220,7 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--force", action="store_true", help="allow deleting the key in use")
 
     sub = command("rotate", "replace the key in use with a new, tested one")
-    _new_key_options(sub, name_required=False)
+    # A key bound to an FCM subtrader is refused on REST, so it cannot be rotated from here.
+    _new_key_options(sub, name_required=False, bindable=False)
     sub.add_argument(
         "--out", type=Path, help="new private key file (default: kalshi-<id>.pem beside the old)"
     )
@@ -246,7 +271,15 @@ def _spec(args: argparse.Namespace) -> KeySpec:
     scopes = tuple(dict.fromkeys(args.scopes)) if args.scopes else None
     if scopes and "write" in scopes and "read" not in scopes:
         raise UsageError("--scopes: the write scope needs the read scope too (Kalshi's rule)")
-    return KeySpec(name=args.name or "", scopes=scopes, subaccount=args.subaccount)
+    subtrader = getattr(args, "fcm_subtrader_id", None)
+    if subtrader is not None and args.subaccount is not None:
+        raise UsageError(
+            "--subaccount and --fcm-subtrader-id cannot be combined: a key is bound to one "
+            "sub-account or to one FCM subtrader (Kalshi's rule)"
+        )
+    return KeySpec(
+        name=args.name or "", scopes=scopes, subaccount=args.subaccount, fcm_subtrader_id=subtrader
+    )
 
 
 def _asker(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> AskPassphrase:
@@ -268,7 +301,7 @@ def _run(args: argparse.Namespace, console: Console, environ: Mapping[str, str])
         return
     connection = _connection(args, environ)
     if command == "list":
-        list_(console, connection, as_json=args.json)
+        list_(console, connection, as_json=args.json, fcm_subtrader_id=args.fcm_subtrader_id)
     elif command == "delete":
         delete(console, connection, args.api_key_id, yes=args.yes, force=args.force)
     elif command in {"whoami", "check"}:

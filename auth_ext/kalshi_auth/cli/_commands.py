@@ -92,8 +92,15 @@ def report_new_key(
 ) -> None:
     """What a script or a person needs next: the key ID and where its private key is."""
     path = new.path.resolve()
+    if new.warning is not None:
+        console.say(f"WARNING from Kalshi about key {new.api_key_id}: {safe(new.warning)}")
     if as_json:
-        payload = {"api_key_id": new.api_key_id, "private_key_path": str(path), "how": new.how}
+        payload = {
+            "api_key_id": new.api_key_id,
+            "private_key_path": str(path),
+            "how": new.how,
+            "warning": new.warning,
+        }
         console.out(json.dumps(payload))
         return
     how = "registered a key made here" if new.how == "register" else "Kalshi generated the pair"
@@ -103,28 +110,38 @@ def report_new_key(
     console.out(f"  export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(path))}")
 
 
-def list_(console: Console, connection: Connection, *, as_json: bool) -> None:
+def list_(
+    console: Console, connection: Connection, *, as_json: bool, fcm_subtrader_id: str | None
+) -> None:
     """The account's keys as a table (``*`` marks the key in use) or as Kalshi's JSON."""
     with connection.client(console) as client:
-        listed = list_keys(client)
+        listed = list_keys(client, fcm_subtrader_id=fcm_subtrader_id)
         current = client.token
     if as_json:
         console.out(json.dumps(listed.to_dict(), indent=2, sort_keys=True))
         return
+    headers = ["", "API KEY ID", "NAME", "SCOPES", "SUBACCOUNT"]
     rows = [
         [
             "*" if key.api_key_id == current else "",
             key.api_key_id,
             key.name,
             ",".join(key.scopes),
-            "-"
-            if key.subaccount is None or isinstance(key.subaccount, Unset)
-            else str(key.subaccount),
+            _shown(key.subaccount),
         ]
         for key in listed.api_keys
     ]
-    console.table(["", "API KEY ID", "NAME", "SCOPES", "SUBACCOUNT"], rows)
-    console.say(f"{len(rows)} key(s) on {connection.url}; * = the key these credentials use")
+    if any(isinstance(key.fcm_subtrader_id, str) for key in listed.api_keys):
+        headers.append("FCM SUBTRADER")
+        for row, key in zip(rows, listed.api_keys, strict=True):
+            row.append(_shown(key.fcm_subtrader_id))
+    console.table(headers, rows)
+    which = "" if fcm_subtrader_id is None else f" bound to FCM subtrader {fcm_subtrader_id}"
+    console.say(f"{len(rows)} key(s){which} on {connection.url}; * = the key these credentials use")
+
+
+def _shown(value: object) -> str:
+    return "-" if value is None or isinstance(value, Unset) else str(value)
 
 
 def delete(

@@ -11,7 +11,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, NoReturn, cast
+from typing import Any, Literal, NoReturn, cast
 
 import httpx
 from kalshi_api_keys_client import AuthenticatedClient
@@ -35,7 +35,8 @@ __all__ = ["Destination", "KeySpec", "NewKey", "generate_key", "register_key", "
 
 @dataclass(frozen=True)
 class KeySpec:
-    """What the new key should be: its name, scopes (None: Kalshi's default) and sub-account.
+    """What the new key should be: name, scopes (None: Kalshi's default), sub-account or FCM
+    subtrader binding (at most one of the two).
 
     Scopes are plain strings: a rotated key keeps even scopes newer than this SDK's list.
     """
@@ -43,6 +44,7 @@ class KeySpec:
     name: str
     scopes: tuple[str, ...] | None = None
     subaccount: int | None = None
+    fcm_subtrader_id: str | None = None
 
     def wire_scopes(self) -> list[ApiKeyScope] | Unset:
         # Unknown scopes go through unchanged for the server to judge (see the class doc).
@@ -51,7 +53,15 @@ class KeySpec:
     def describe(self) -> str:
         scopes = ",".join(self.scopes) if self.scopes else "read,write (default)"
         sub = "" if self.subaccount is None else f", sub-account {self.subaccount}"
-        return f"{self.name!r}, scopes {scopes}{sub}"
+        fcm = "" if self.fcm_subtrader_id is None else f", FCM subtrader {self.fcm_subtrader_id}"
+        return f"{self.name!r}, scopes {scopes}{sub}{fcm}"
+
+    def wire_binding(self) -> dict[str, Any]:
+        """The sub-account and FCM subtrader fields of a create or generate request."""
+        return {
+            "subaccount": UNSET if self.subaccount is None else self.subaccount,
+            "fcm_subtrader_id": UNSET if self.fcm_subtrader_id is None else self.fcm_subtrader_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,8 @@ class NewKey:
     api_key_id: str
     path: Path
     how: Literal["register", "generate"]
+    #: Kalshi's warning about the new key (an FCM subtrader lacking a risk control), if any.
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +125,7 @@ def register_key(
         name=spec.name,
         public_key=public_pem(key).decode("ascii"),
         scopes=spec.wire_scopes(),
-        subaccount=UNSET if spec.subaccount is None else spec.subaccount,
+        **spec.wire_binding(),
     )
     try:
         created = create_api_key.sync(client=client, body=body)
@@ -141,7 +153,7 @@ def register_key(
             "want it."
         ) from None
     staged.unlink()
-    return NewKey(created.api_key_id, target, "register")
+    return NewKey(created.api_key_id, target, "register", _warning(created.warning))
 
 
 def generate_key(
@@ -159,7 +171,7 @@ def generate_key(
     body = GenerateApiKeyRequest(
         name=spec.name,
         scopes=spec.wire_scopes(),
-        subaccount=UNSET if spec.subaccount is None else spec.subaccount,
+        **spec.wire_binding(),
     )
     try:
         generated = generate_api_key.sync(client=client, body=body)
@@ -179,7 +191,11 @@ def generate_key(
         write_secret_file(target, reseal(pem, passphrase))
     except (OSError, KalshiError) as exc:
         _save_failed(client, generated.api_key_id, pem, target, exc, console)
-    return NewKey(generated.api_key_id, target, "generate")
+    return NewKey(generated.api_key_id, target, "generate", _warning(generated.warning))
+
+
+def _warning(value: str | Unset | None) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _kept(staged: Path, spec: KeySpec, why: str) -> CommandError:

@@ -9,6 +9,7 @@ from typing import Any
 
 from kalshi_api_keys_client.api.api_keys import get_api_keys
 from kalshi_api_keys_client.models import ApiKey, GetApiKeysResponse
+from kalshi_api_keys_client.types import UNSET
 
 from .._client import ENVIRONMENTS, Environment, KalshiClient, signed_client
 from .._errors import KeyLoadError
@@ -84,9 +85,11 @@ class Connection:
         )
 
 
-def list_keys(client: KalshiClient) -> GetApiKeysResponse:
+def list_keys(client: KalshiClient, *, fcm_subtrader_id: str | None = None) -> GetApiKeysResponse:
     """GetApiKeys, narrowed to the success model (errors have already raised)."""
-    listed = get_api_keys.sync(client=client)
+    listed = get_api_keys.sync(
+        client=client, fcm_subtrader_id=UNSET if fcm_subtrader_id is None else fcm_subtrader_id
+    )
     if not isinstance(listed, GetApiKeysResponse):
         raise unexpected("getApiKeys", listed)
     return listed

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -43,6 +44,7 @@ class FakeKey:
     subaccount: int | None
     public_key: rsa.RSAPublicKey = field(repr=False)
     private_key_pem: bytes | None = field(default=None, repr=False)
+    fcm_subtrader_id: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {
@@ -52,6 +54,8 @@ class FakeKey:
         }
         if self.subaccount is not None:
             wire["subaccount"] = self.subaccount
+        if self.fcm_subtrader_id is not None:
+            wire["fcm_subtrader_id"] = self.fcm_subtrader_id
         return wire
 
 
@@ -94,6 +98,20 @@ class _Invalid(Exception):
     """A request body failed validation; becomes a 400."""
 
 
+class _Refused(Exception):
+    """The account may not do what the request asks; becomes a 403."""
+
+
+@dataclass(frozen=True)
+class _Mint:
+    """The validated fields of a create or generate request."""
+
+    name: str
+    scopes: tuple[str, ...]
+    subaccount: int | None
+    fcm_subtrader_id: str | None
+
+
 def _generate_private_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=MIN_KEY_BITS)
 
@@ -116,10 +134,21 @@ class FakeExchange:
         clock: Callable[[], float] = time.time,
         path_prefix: str = "/trade-api/v2",
         region_expiration_ts: int | None = None,
+        fcm_member: bool = False,
+        user_id: str = "fakeuser",
+        mint_warning: str | None = None,
     ) -> None:
         if usage_tier not in _TIERS:
             raise ValueError(f"usage_tier must be one of {_TIERS}")
+        if not user_id.isascii() or not user_id.isalnum():
+            raise ValueError("user_id must be ASCII letters and digits")
         self.usage_tier: UsageTier = usage_tier
+        #: Only an FCM member may bind keys to its subtraders (``{user_id}_{suffix}``).
+        self.fcm_member = fcm_member
+        self.user_id = user_id
+        #: Sent as ``warning`` when a key bound to an FCM subtrader is made, as Kalshi does
+        #: when the subtrader lacks a risk control; None sends no warning.
+        self.mint_warning = mint_warning
         self.timestamp_window_s = timestamp_window_s
         self.clock = clock
         self.path_prefix = path_prefix.rstrip("/")
@@ -139,6 +168,7 @@ class FakeExchange:
         scopes: Iterable[str] = _DEFAULT_SCOPES,
         subaccount: int | None = None,
         api_key_id: str | None = None,
+        fcm_subtrader_id: str | None = None,
     ) -> FakeKey:
         """Register a key directly (no request needed), e.g. the first key a client uses.
 
@@ -163,6 +193,7 @@ class FakeExchange:
             subaccount=subaccount,
             public_key=public,
             private_key_pem=private_pem,
+            fcm_subtrader_id=fcm_subtrader_id,
         )
         with self._lock:
             self._keys[key.api_key_id] = key
@@ -183,10 +214,18 @@ class FakeExchange:
     def inject_faults(self, status: int, count: int = 1) -> None:
         """Answer the next ``count`` requests with ``status`` before handling any normally.
 
-        429 uses Kalshi's bare ``{"error": "too many requests"}`` body.
+        429 uses Kalshi's bare ``{"error": "too many requests"}`` body; 409 says the FCM
+        subtrader is not yet visible, as Kalshi's conflict does.
         """
         if status == 429:
             body = json.dumps({"error": "too many requests"}).encode()
+        elif status == 409:
+            body = json.dumps(
+                {
+                    "code": "conflict",
+                    "message": "the FCM subtrader is not yet visible in the credential registry",
+                }
+            ).encode()
         else:
             body = json.dumps({"code": "internal_error", "message": "injected fault"}).encode()
         with self._lock:
@@ -199,7 +238,7 @@ class FakeExchange:
     ) -> FakeResponse:
         """Answer one request. ``raw_path`` is the encoded path, query allowed."""
         method = method.upper()
-        path = raw_path.split("?", 1)[0]
+        path, _, query = raw_path.partition("?")
         lowered = {k.lower(): v for k, v in headers.items()}
         with self._lock:
             fault = self._faults.pop(0) if self._faults else None
@@ -207,7 +246,7 @@ class FakeExchange:
             response = FakeResponse(fault[0], fault[1], {"Content-Type": "application/json"})
             self._record(method, path, lowered, False, response)
             return response
-        response, authenticated = self._route(method, path, lowered, body)
+        response, authenticated = self._route(method, path, query, lowered, body)
         self._record(method, path, lowered, authenticated, response)
         return response
 
@@ -233,14 +272,14 @@ class FakeExchange:
             self._requests.append(entry)
 
     def _route(
-        self, method: str, path: str, headers: Mapping[str, str], body: bytes
+        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
     ) -> tuple[FakeResponse, bool]:
         base = self.path_prefix + "/api_keys"
         if path in (base + "/", base + "/generate/"):
             # Kalshi redirects the trailing-slash form; a signed client must not follow it.
             return FakeResponse(301, b"", {"Location": path.rstrip("/")}), False
         if path == base:
-            handlers = {"GET": self._list, "POST": self._create}
+            handlers = {"GET": lambda body: self._list(query), "POST": self._create}
         elif path == base + "/generate":
             handlers = {"POST": self._generate}
         elif path.startswith(base + "/") and "/" not in path[len(base) + 1 :]:
@@ -257,6 +296,8 @@ class FakeExchange:
             return handlers[method](body), True
         except _Invalid as exc:
             return _flat_error(400, "invalid_parameters", str(exc)), True
+        except _Refused as exc:
+            return _flat_error(403, "forbidden", str(exc)), True
 
     def _authenticate(
         self, method: str, path: str, headers: Mapping[str, str]
@@ -281,8 +322,10 @@ class FakeExchange:
 
     # -- operations ------------------------------------------------------------------------
 
-    def _list(self, body: bytes) -> FakeResponse:
-        payload: dict[str, Any] = {"api_keys": [key.to_wire() for key in self.keys]}
+    def _list(self, query: str) -> FakeResponse:
+        wanted = parse_qs(query).get("fcm_subtrader_id")
+        keys = [k for k in self.keys if wanted is None or k.fcm_subtrader_id in wanted]
+        payload: dict[str, Any] = {"api_keys": [key.to_wire() for key in keys]}
         if self.region_expiration_ts is not None:
             payload["api_key_region_expiration_ts"] = self.region_expiration_ts
         return _json(200, payload)
@@ -295,7 +338,7 @@ class FakeExchange:
                 "creating API keys requires Premier or Market Maker API usage level",
             )
         request = _parse_object(body)
-        name, scopes, subaccount = _common_fields(request)
+        mint = self._mint_fields(request)
         public_pem = request.get("public_key")
         if not isinstance(public_pem, str):
             raise _Invalid("public_key is required and must be a PEM string")
@@ -303,19 +346,20 @@ class FakeExchange:
             public = _load_public_key(public_pem)
         except ValueError as exc:
             raise _Invalid(str(exc)) from None
-        key = self._register(name, scopes, subaccount, public)
-        return _json(201, {"api_key_id": key.api_key_id})
+        key = self._register(mint, public)
+        return _json(201, self._minted({"api_key_id": key.api_key_id}, mint))
 
     def _generate(self, body: bytes) -> FakeResponse:
-        name, scopes, subaccount = _common_fields(_parse_object(body))
+        mint = self._mint_fields(_parse_object(body))
         private = _generate_private_key()
         pem = private.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.TraditionalOpenSSL,  # Kalshi hands out PKCS#1
             serialization.NoEncryption(),
         )
-        key = self._register(name, scopes, subaccount, private.public_key())
-        return _json(201, {"api_key_id": key.api_key_id, "private_key": pem.decode("ascii")})
+        key = self._register(mint, private.public_key())
+        answer = {"api_key_id": key.api_key_id, "private_key": pem.decode("ascii")}
+        return _json(201, self._minted(answer, mint))
 
     def _delete(self, key_id: str) -> FakeResponse:
         with self._lock:
@@ -324,14 +368,37 @@ class FakeExchange:
             return _flat_error(404, "not_found", "API key not found")
         return FakeResponse(204)
 
-    def _register(
-        self,
-        name: str,
-        scopes: tuple[str, ...],
-        subaccount: int | None,
-        public: rsa.RSAPublicKey,
-    ) -> FakeKey:
-        key = FakeKey(str(uuid.uuid4()), name, scopes, subaccount, public)
+    def _mint_fields(self, request: Mapping[str, Any]) -> _Mint:
+        name, scopes, subaccount = _common_fields(request)
+        subtrader = request.get("fcm_subtrader_id")
+        if subtrader is None:
+            return _Mint(name, scopes, subaccount, None)
+        if not self.fcm_member:
+            raise _Refused("fcm_subtrader_id may only be sent by an FCM member")
+        if subaccount is not None:
+            raise _Invalid("fcm_subtrader_id and subaccount cannot be combined")
+        pattern = rf"{re.escape(self.user_id)}_[A-Za-z0-9]{{1,16}}"
+        if not isinstance(subtrader, str) or not re.fullmatch(pattern, subtrader, re.ASCII):
+            raise _Invalid(
+                f"fcm_subtrader_id must be {self.user_id}_<suffix>, the suffix 1-16 ASCII "
+                "letters and digits"
+            )
+        return _Mint(name, scopes, subaccount, subtrader)
+
+    def _minted(self, answer: dict[str, Any], mint: _Mint) -> dict[str, Any]:
+        if mint.fcm_subtrader_id is not None and self.mint_warning is not None:
+            answer["warning"] = self.mint_warning
+        return answer
+
+    def _register(self, mint: _Mint, public: rsa.RSAPublicKey) -> FakeKey:
+        key = FakeKey(
+            str(uuid.uuid4()),
+            mint.name,
+            mint.scopes,
+            mint.subaccount,
+            public,
+            fcm_subtrader_id=mint.fcm_subtrader_id,
+        )
         with self._lock:
             self._keys[key.api_key_id] = key
         return key
