@@ -16,7 +16,7 @@ LINT_PATHS := auth_ext tests tools $(wildcard examples/*.py) $(wildcard bench/*.
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all venv generate check-generated spec-diff lint pytest test demo bench clean lock lock-bench
+.PHONY: all venv generate check-generated spec-diff lint pytest test test-pythons demo bench clean lock lock-bench
 
 all: generate
 
@@ -78,6 +78,13 @@ pytest: $(STAMP)
 ## test: the whole gate, as CI runs it (drift check, lint, tests)
 test: check-generated lint pytest
 
+# Every Python the package claims (pyproject.toml's classifiers must match this list).
+PYTHONS := 3.11 3.12 3.13
+
+## test-pythons: the test suite on each of PYTHONS, each in its own .venv-X.Y (missing ones skipped)
+test-pythons:
+	@sh tools/test-pythons.sh $(PYTHONS)
+
 ## demo: the SDK end to end against the bundled fake exchange on 127.0.0.1
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
@@ -118,5 +125,5 @@ lock-bench:
 	rm -rf build/lock-bench
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV)-3.* $(BENCH_VENV) build .mypy_cache .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

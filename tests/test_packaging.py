@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,3 +47,29 @@ def test_wheel_ships_both_typed_packages(tmp_path: Path) -> None:
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
     assert requires == ["attrs", "cryptography", "httpx", "sniffio"]
+
+
+def _pyproject() -> dict[str, Any]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_the_version_names_the_spec_it_implements() -> None:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    version = _pyproject()["project"]["version"]
+    assert version == spec["info"]["version"] or version.startswith(spec["info"]["version"] + ".")
+    assert f"## {version} " in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_classifiers_name_exactly_the_pythons_the_suite_runs_on() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    (line,) = [ln for ln in makefile.splitlines() if ln.startswith("PYTHONS :=")]
+    tested = set(line.split(":=", 1)[1].split())
+    prefix = "Programming Language :: Python :: 3."
+    claimed = {
+        c.removeprefix("Programming Language :: Python :: ")
+        for c in _pyproject()["project"]["classifiers"]
+        if c.startswith(prefix)
+    }
+    assert claimed == tested
+    floor = min(tested, key=lambda v: tuple(map(int, v.split("."))))
+    assert _pyproject()["project"]["requires-python"] == f">={floor}"
