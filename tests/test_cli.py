@@ -16,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kalshi_auth import AuthenticationError, load_private_key
+from kalshi_auth._signer import PrivateKey, PublicKey
 from kalshi_auth.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, main
 from kalshi_auth.cli._console import Console
 from kalshi_auth.cli._diagnose import ClockProbe, explain_auth_failure
@@ -31,11 +32,17 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def same_public_key(private: rsa.RSAPrivateKey, public: rsa.RSAPublicKey) -> bool:
+def same_public_key(private: PrivateKey, public: PublicKey) -> bool:
     return private.public_key().public_bytes(*PEM_PUBLIC) == public.public_bytes(*PEM_PUBLIC)
 
 
-def server_key(shell: Shell, api_key_id: str) -> rsa.RSAPublicKey:
+def rsa_key_at(path: Path, password: str | None = None) -> rsa.RSAPrivateKey:
+    key = load_private_key(path, password=password)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
+def server_key(shell: Shell, api_key_id: str) -> PublicKey:
     (key,) = [k for k in shell.exchange.keys if k.api_key_id == api_key_id]
     return key.public_key
 
@@ -54,7 +61,7 @@ def test_keygen_writes_a_0600_pkcs8_private_key_and_its_public_key(shell: Shell)
     assert private_bytes.startswith(b"-----BEGIN PRIVATE KEY")  # PKCS#8, not PKCS#1 ("RSA ...")
     assert mode(shell.home / "k.pem") == 0o600
     assert mode(shell.home / "k.pem.pub") == 0o644
-    private = load_private_key(shell.home / "k.pem")
+    private = rsa_key_at(shell.home / "k.pem")
     public = serialization.load_pem_public_key((shell.home / "k.pem.pub").read_bytes())
     assert isinstance(public, rsa.RSAPublicKey)
     assert private.key_size == 3072
@@ -79,7 +86,7 @@ def test_keygen_encrypts_with_a_passphrase_from_the_environment(shell: Shell) ->
     result = shell.run("keygen", "--out", "k.pem", "--passphrase-env", "NEW_PASS", env=env)
     assert result.code == EXIT_OK, result.err
     assert b"ENCRYPTED PRIVATE KEY" in (shell.home / "k.pem").read_bytes()
-    assert load_private_key(shell.home / "k.pem", password="correct horse").key_size == 2048
+    assert rsa_key_at(shell.home / "k.pem", password="correct horse").key_size == 2048
     assert "correct horse" not in result.text
 
 
@@ -193,7 +200,7 @@ def test_register_keeps_the_staged_key_when_the_answer_is_unreadable(shell: Shel
     (staged,) = _staged_files(shell)
     assert str(staged) in result.err
     assert mode(staged) == 0o600
-    assert load_private_key(staged).key_size == 2048
+    assert rsa_key_at(staged).key_size == 2048
 
 
 def test_register_keeps_the_staged_key_when_the_connection_drops(

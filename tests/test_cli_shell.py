@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from kalshi_auth import load_private_key
 
 from .cli_support import BIN, Shell, minimal_env
@@ -135,7 +136,8 @@ def test_passphrases_are_prompted_on_a_terminal(shell: Shell) -> None:
     assert code == 0, shown
     assert "Passphrase for the new private key" in shown
     assert "hunter22" not in shown  # not echoed
-    assert load_private_key(shell.home / "enc.pem", password="hunter22").key_size == 2048
+    key = load_private_key(shell.home / "enc.pem", password="hunter22")
+    assert isinstance(key, rsa.RSAPrivateKey) and key.key_size == 2048
 
     code, shown = _on_a_terminal(
         ["keygen", "--out", "bad.pem", "--encrypt"], "one\ntwo\n", shell.home, {}

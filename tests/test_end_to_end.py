@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from kalshi_api_keys_client.api.api_keys import (
     create_api_key,
     delete_api_key,
@@ -30,8 +32,29 @@ from kalshi_auth import (
     load_private_key,
     signed_client,
 )
+from kalshi_auth.testing import FakeExchange, serve
 
 from .conftest import Exchange, public_pem
+
+
+@pytest.fixture(params=["rsa", "ed25519"])
+def live(
+    request: pytest.FixtureRequest, rsa_key: rsa.RSAPrivateKey, pkcs1_pem: bytes
+) -> Iterator[Exchange]:
+    """The served fake exchange and a client, once with an RSA and once with an Ed25519 key."""
+    exchange = FakeExchange()
+    if request.param == "rsa":
+        key, pem = exchange.add_key(public_pem(rsa_key), name="bootstrap"), pkcs1_pem
+    else:
+        key = exchange.add_key(name="bootstrap", key_type="ed25519")
+        assert key.private_key_pem is not None
+        pem = key.private_key_pem
+    with serve(exchange) as running:
+        client = signed_client(
+            api_key_id=key.api_key_id, private_key_pem=pem, base_url=running.base_url
+        )
+        with client:
+            yield Exchange(exchange, running, key, client, pem)
 
 
 def test_full_key_lifecycle_sync(live: Exchange) -> None:
@@ -176,3 +199,84 @@ def test_tampered_or_missing_headers_over_http(live: Exchange, header: str | Non
     assert response.status_code == 401
     details = response.json()["error"]["details"]
     assert details == ("INCORRECT_API_KEY_SIGNATURE" if header is None else "MISSING_AUTH_HEADERS")
+
+
+def test_ed25519_keys_end_to_end_sync_and_async(live: Exchange) -> None:
+    """Create from an Ed25519 public key, generate one, use both, sync and async."""
+    local = ed25519.Ed25519PrivateKey.generate()
+    spki = local.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    created = create_api_key.sync(
+        client=live.client, body=CreateApiKeyRequest(name="ed-local", public_key=spki.decode())
+    )
+    assert isinstance(created, CreateApiKeyResponse)
+    generated = generate_api_key.sync(
+        client=live.client, body=GenerateApiKeyRequest(name="ed-gen", key_type="ed25519")
+    )
+    assert isinstance(generated, GenerateApiKeyResponse)
+    assert generated.key_type == "ed25519"
+    assert generated.private_key.startswith("-----BEGIN PRIVATE KEY")  # PKCS#8, as Kalshi
+    assert {k.api_key_id: k.key_type for k in live.exchange.keys}[created.api_key_id] == "ed25519"
+    pkcs8 = local.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+    async def both_async() -> list[object]:
+        async with (
+            signed_client(
+                api_key_id=created.api_key_id, private_key_pem=pkcs8, base_url=live.base_url
+            ) as a,
+            signed_client(
+                api_key_id=generated.api_key_id,
+                private_key_pem=generated.private_key,
+                base_url=live.base_url,
+            ) as b,
+        ):
+            return list(
+                await asyncio.gather(get_api_keys.asyncio(client=a), get_api_keys.asyncio(client=b))
+            )
+
+    results = asyncio.run(both_async())
+    assert all(isinstance(r, GetApiKeysResponse) for r in results)
+    with signed_client(
+        api_key_id=generated.api_key_id,
+        private_key_pem=generated.private_key,
+        base_url=live.base_url,
+    ) as as_generated:
+        assert as_generated.signer.key_type == "ed25519"
+        assert isinstance(get_api_keys.sync(client=as_generated), GetApiKeysResponse)
+        delete_api_key.sync(created.api_key_id, client=as_generated)
+    assert created.api_key_id not in {k.api_key_id for k in live.exchange.keys}
+    assert all(r.authenticated for r in live.exchange.requests)
+
+
+def test_generate_without_key_type_gives_rsa_as_kalshi_does(live: Exchange) -> None:
+    generated = generate_api_key.sync(client=live.client, body=GenerateApiKeyRequest(name="g"))
+    assert isinstance(generated, GenerateApiKeyResponse)
+    assert generated.key_type == "rsa"
+    assert generated.private_key.startswith("-----BEGIN RSA PRIVATE KEY")  # PKCS#1
+
+
+def test_a_signature_of_the_wrong_algorithm_is_kalshis_signature_401(live: Exchange) -> None:
+    """An Ed25519 signature for an RSA key (or the reverse) is refused like a bad signature."""
+    other: ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey = (
+        ed25519.Ed25519PrivateKey.generate()
+        if live.key.key_type == "rsa"
+        else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
+    with (
+        signed_client(
+            api_key_id=live.key.api_key_id,
+            private_key_pem=other.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ),
+            base_url=live.base_url,
+        ) as wrong,
+        pytest.raises(AuthenticationError) as err,
+    ):
+        get_api_keys.sync(client=wrong)
+    assert err.value.details == "INCORRECT_API_KEY_SIGNATURE"
+    assert err.value.cause == "signature"

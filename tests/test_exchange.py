@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from kalshi_auth import KalshiSigner, load_private_key
+from kalshi_auth._signer import PrivateKey
 from kalshi_auth.testing import FakeExchange, FakeResponse, serve
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
@@ -25,7 +26,7 @@ BASE = "/trade-api/v2/api_keys"
 class Caller:
     """Signs and sends requests straight into a FakeExchange, checking each answer's schema."""
 
-    def __init__(self, exchange: FakeExchange, key_id: str, key: rsa.RSAPrivateKey) -> None:
+    def __init__(self, exchange: FakeExchange, key_id: str, key: PrivateKey) -> None:
         self.exchange = exchange
         self.signer = KalshiSigner(key_id, key, clock=lambda: NOW)
 

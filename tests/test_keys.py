@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import importlib.util
 import os
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from kalshi_auth import KalshiAuth, KeyLoadError, load_private_key, signed_client
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x25519
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from kalshi_auth import KalshiAuth, KalshiSigner, KeyLoadError, load_private_key, signed_client
 from kalshi_auth._keys import resolve_credentials
 
 from .conftest import public_pem
@@ -46,12 +49,15 @@ def test_loads_pkcs1_and_pkcs8_from_file_text_and_bytes(
         load_private_key(pem=data, password=pw),
         load_private_key(pem=data.decode(), password=pw),
     ):
+        assert isinstance(loaded, rsa.RSAPrivateKey)
         assert loaded.private_numbers() == rsa_key.private_numbers()
 
 
 def test_pem_with_literal_backslash_n_from_an_env_var(rsa_key: rsa.RSAPrivateKey) -> None:
     flattened = pem(rsa_key, FORMATS[0], None).decode().strip().replace("\n", "\\n")
-    assert load_private_key(pem=flattened).private_numbers() == rsa_key.private_numbers()
+    loaded = load_private_key(pem=flattened)
+    assert isinstance(loaded, rsa.RSAPrivateKey)
+    assert loaded.private_numbers() == rsa_key.private_numbers()
 
 
 def reason_of(exc_info: pytest.ExceptionInfo[KeyLoadError]) -> str:
@@ -122,24 +128,111 @@ def test_password_given_for_plain_key(pkcs1_pem: bytes) -> None:
     assert reason_of(err) == "password_not_needed"
 
 
+def _pkcs8(key: PrivateKeyTypes, password: bytes | None = None) -> bytes:
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(password)
+        if password
+        else serialization.NoEncryption()
+    )
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
+
+
+@pytest.mark.parametrize("password", [None, PASSWORD], ids=["plain", "encrypted"])
+@pytest.mark.parametrize("source", ["file", "text", "bytes", "env"])
+def test_ed25519_keys_load_like_rsa_keys(
+    tmp_path: Path, password: bytes | None, source: str
+) -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    data = _pkcs8(key, password)
+    if source == "file":
+        (tmp_path / "k.pem").write_bytes(data)
+        loaded = load_private_key(tmp_path / "k.pem", password=password)
+    elif source == "env":
+        env = {"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_PEM": data.decode()}
+        if password:
+            env["KALSHI_PRIVATE_KEY_PASSWORD"] = password.decode()
+        loaded = resolve_credentials(environ=env).private_key
+    else:
+        loaded = load_private_key(
+            pem=data if source == "bytes" else data.decode(), password=password
+        )
+    assert isinstance(loaded, ed25519.Ed25519PrivateKey)
+    assert loaded.public_key().public_bytes_raw() == key.public_key().public_bytes_raw()
+
+
+def test_ed25519_from_env_with_literal_backslash_n() -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    escaped = _pkcs8(key).decode().strip().replace("\n", "\\n")
+    auth = KalshiAuth.from_env({"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_PEM": escaped})
+    assert auth.signer.key_type == "ed25519"
+
+
+@pytest.mark.parametrize("kind", ["rsa", "ed25519"])
+def test_unencrypted_openssh_keys_load(kind: str, rsa_key: rsa.RSAPrivateKey) -> None:
+    key: PrivateKeyTypes = rsa_key if kind == "rsa" else ed25519.Ed25519PrivateKey.generate()
+    data = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    )
+    loaded = load_private_key(pem=data)
+    assert KalshiSigner("id", loaded).key_type == kind
+
+
+def _ssh_string(value: bytes) -> bytes:
+    return len(value).to_bytes(4, "big") + value
+
+
+def _openssh_armour(cipher: bytes) -> bytes:
+    """An encrypted OpenSSH key's layout (random contents): header, KDF options, public key and
+    an encrypted block. Made here because writing a real one needs the bcrypt package too."""
+    public = _ssh_string(b"ssh-ed25519") + _ssh_string(os.urandom(32))
+    body = (
+        b"openssh-key-v1\x00"
+        + _ssh_string(cipher)
+        + _ssh_string(b"bcrypt")
+        + _ssh_string(_ssh_string(os.urandom(16)) + (16).to_bytes(4, "big"))
+        + (1).to_bytes(4, "big")
+        + _ssh_string(public)
+        + _ssh_string(os.urandom(160))
+    )
+    kind = b"OPENSSH " + b"PRIVATE KEY-----"
+    return b"-----BEGIN " + kind + b"\n" + base64.b64encode(body) + b"\n-----END " + kind + b"\n"
+
+
+def test_an_encrypted_openssh_key_asks_for_its_password() -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=_openssh_armour(b"aes256-ctr"))
+    assert reason_of(err) == "password_required"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("bcrypt") is not None, reason="bcrypt installed")
+def test_an_encrypted_openssh_key_says_how_to_make_it_loadable() -> None:
+    with pytest.raises(KeyLoadError) as err:
+        load_private_key(pem=_openssh_armour(b"aes256-ctr"), password="pw")
+    assert reason_of(err) == "unsupported_format"
+    assert "pip install bcrypt" in str(err.value) and "ssh-keygen -p" in str(err.value)
+
+
 @pytest.mark.parametrize(
     ("key", "kind"),
     [
-        (ec.generate_private_key(ec.SECP256R1()), "EC (elliptic-curve)"),
-        (ed25519.Ed25519PrivateKey.generate(), "Ed25519"),
+        (ec.generate_private_key(ec.SECP256R1()), "EC (secp256r1)"),
+        (ed448.Ed448PrivateKey.generate(), "Ed448"),
+        (x25519.X25519PrivateKey.generate(), "X25519"),
+        (dsa.generate_private_key(2048), "DSA"),
     ],
-    ids=["ec", "ed25519"],
+    ids=["ec", "ed448", "x25519", "dsa"],
 )
-def test_non_rsa_keys(
-    key: ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey, kind: str
-) -> None:
-    data = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+def test_other_key_types_name_the_two_kalshi_accepts(key: PrivateKeyTypes, kind: str) -> None:
     with pytest.raises(KeyLoadError) as err:
-        load_private_key(pem=data)
-    assert reason_of(err) == "not_rsa"
+        load_private_key(pem=_pkcs8(key))
+    assert reason_of(err) == "unsupported_key_type"
     assert kind in str(err.value)
+    assert "RSA" in str(err.value) and "Ed25519" in str(err.value)
+    assert "PRIVATE KEY" not in str(err.value)
 
 
 def test_rsa_key_under_2048_bits() -> None:
@@ -197,7 +290,9 @@ def test_constructors_from_file_pem_and_env(
     ]
     for auth in auths:
         assert auth.signer.key_id == "id-1"
-        assert auth.signer.public_key().public_numbers() == rsa_key.public_key().public_numbers()
+        public = auth.signer.public_key()
+        assert isinstance(public, rsa.RSAPublicKey)
+        assert public.public_numbers() == rsa_key.public_key().public_numbers()
 
 
 def test_env_without_key_or_id() -> None:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from kalshi_auth import KalshiAuth, KalshiSigner, KeyLoadError
@@ -93,7 +93,10 @@ def test_signer_rejects_empty_key_id_and_small_or_wrong_keys(rsa_key: rsa.RSAPri
     assert too_small.value.reason == "key_too_small"
     with pytest.raises(KeyLoadError) as not_rsa:
         KalshiSigner(KEY_ID, rsa_key.public_key())  # type: ignore[arg-type]
-    assert not_rsa.value.reason == "not_rsa"
+    assert not_rsa.value.reason == "unsupported_key_type"
+    with pytest.raises(KeyLoadError, match="RSA or Ed25519") as ec_key:
+        KalshiSigner(KEY_ID, ec.generate_private_key(ec.SECP256R1()))  # type: ignore[arg-type]
+    assert ec_key.value.reason == "unsupported_key_type"
 
 
 def test_repr_hides_the_key(rsa_key: rsa.RSAPrivateKey) -> None:
@@ -192,3 +195,104 @@ def test_one_auth_shared_by_threads(rsa_key: rsa.RSAPrivateKey) -> None:
     for t in threads:
         t.join()
     assert failures == []
+
+
+# -- Ed25519 ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ed_key() -> ed25519.Ed25519PrivateKey:
+    return ed25519.Ed25519PrivateKey.generate()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+def test_ed25519_signs_the_same_message_with_pure_ed25519(
+    ed_key: ed25519.Ed25519PrivateKey, method: str
+) -> None:
+    s = KalshiSigner(KEY_ID, ed_key, clock=lambda: 1_703_123_456.789)
+    assert s.key_type == "ed25519"
+    headers = s.sign(method, "/trade-api/v2/api_keys?limit=3")
+    assert headers["KALSHI-ACCESS-KEY"] == KEY_ID
+    assert headers["KALSHI-ACCESS-TIMESTAMP"] == "1703123456789"
+    raw = base64.b64decode(headers["KALSHI-ACCESS-SIGNATURE"], validate=True)
+    assert len(raw) == 64
+    # Verified by cryptography itself over the exact bytes (RFC 8032, no pre-hash).
+    ed_key.public_key().verify(raw, f"1703123456789{method}/trade-api/v2/api_keys".encode())
+    assert verify_signature(
+        ed_key.public_key(),
+        headers["KALSHI-ACCESS-SIGNATURE"],
+        1703123456789,
+        method,
+        "/trade-api/v2/api_keys",
+    )
+    assert not verify_signature(
+        ed_key.public_key(),
+        headers["KALSHI-ACCESS-SIGNATURE"],
+        1703123456789,
+        method,
+        "/trade-api/v2/api_key",
+    )
+
+
+def test_a_signature_of_one_algorithm_never_verifies_for_the_other(
+    ed_key: ed25519.Ed25519PrivateKey, rsa_key: rsa.RSAPrivateKey
+) -> None:
+    by_rsa = signer(rsa_key).sign("GET", "/p")["KALSHI-ACCESS-SIGNATURE"]
+    by_ed = KalshiSigner(KEY_ID, ed_key, clock=lambda: 1_703_123_456.789).sign("GET", "/p")[
+        "KALSHI-ACCESS-SIGNATURE"
+    ]
+    assert not verify_signature(ed_key.public_key(), by_rsa, 1703123456789, "GET", "/p")
+    assert not verify_signature(rsa_key.public_key(), by_ed, 1703123456789, "GET", "/p")
+
+
+def test_the_algorithm_is_chosen_once_at_construction(
+    ed_key: ed25519.Ed25519PrivateKey, rsa_key: rsa.RSAPrivateKey
+) -> None:
+    # Per request there is no type check left: the bound signing function is fixed.
+    ed, rs = KalshiSigner(KEY_ID, ed_key), KalshiSigner(KEY_ID, rsa_key)
+    assert (ed.key_type, rs.key_type) == ("ed25519", "rsa")
+    assert getattr(ed._sign, "__self__", None) is ed_key  # the key's own bound sign
+    assert ed._sign is ed._sign and rs._sign is rs._sign
+
+
+def test_ed25519_repr_names_the_type_never_the_key(ed_key: ed25519.Ed25519PrivateKey) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    auth = KalshiAuth(KalshiSigner(KEY_ID, ed_key))
+    raw = ed_key.private_bytes_raw()
+    pem = ed_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    for text in (repr(auth), str(auth), repr(auth.signer)):
+        assert "Ed25519 private key" in text
+        assert base64.b64encode(raw).decode() not in text and raw.hex() not in text
+        assert all(line not in text for line in pem.splitlines()[1:-1])
+
+
+def test_ed25519_auth_signs_sync_and_async_requests(ed_key: ed25519.Ed25519PrivateKey) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    auth = KalshiAuth(KalshiSigner(KEY_ID, ed_key))
+    transport = httpx.MockTransport(handler)
+    with httpx.Client(auth=auth, transport=transport) as client:
+        client.get("https://k.test/trade-api/v2/api_keys?x=1")
+
+    async def go() -> None:
+        async with httpx.AsyncClient(auth=auth, transport=transport) as client:
+            await client.delete("https://k.test/trade-api/v2/api_keys/abc")
+
+    asyncio.run(go())
+    for request, path in zip(
+        seen, ["/trade-api/v2/api_keys", "/trade-api/v2/api_keys/abc"], strict=True
+    ):
+        assert verify_signature(
+            ed_key.public_key(),
+            request.headers["KALSHI-ACCESS-SIGNATURE"],
+            int(request.headers["KALSHI-ACCESS-TIMESTAMP"]),
+            request.method,
+            path,
+        )

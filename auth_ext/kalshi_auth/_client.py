@@ -44,6 +44,12 @@ class KalshiClient(AuthenticatedClient):
     _raise_on_error: bool = field(default=True, kw_only=True, alias="raise_on_error")
     _build_lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False)
 
+    @property
+    def signer(self) -> KalshiSigner:
+        """What signs this client's requests: its key ID and key type (never key material)."""
+        auth: KalshiAuth = self._httpx_args["auth"]
+        return auth.signer
+
     def _httpx_kwargs(self) -> dict[str, Any]:
         return {
             "base_url": self._base_url,

@@ -40,7 +40,8 @@ KeyLoadReason = Literal[
     "password_required",
     "wrong_password",
     "password_not_needed",
-    "not_rsa",
+    "unsupported_key_type",
+    "unsupported_format",
     "key_too_small",
     "empty_key_id",
 ]

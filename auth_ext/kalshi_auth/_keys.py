@@ -1,17 +1,20 @@
-"""Loading Kalshi private keys from files, PEM text or the environment, with clear errors."""
+"""Loading Kalshi private keys (RSA or Ed25519) from files, PEM text or the environment."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 
 from ._errors import KeyLoadError
-from ._signer import check_rsa_key_size
+from ._signer import PrivateKey, check_rsa_key_size
 
 __all__ = ["ENV_KEY_ID", "ENV_KEY_PASSWORD", "ENV_KEY_PATH", "ENV_KEY_PEM", "load_private_key"]
 
@@ -21,7 +24,8 @@ ENV_KEY_PEM = "KALSHI_PRIVATE_KEY_PEM"
 ENV_KEY_PASSWORD = "KALSHI_PRIVATE_KEY_PASSWORD"
 
 _PUBLIC_MARKERS = (b"-----BEGIN PUBLIC KEY-----", b"-----BEGIN RSA PUBLIC KEY-----")
-_ENCRYPTED_MARKERS = (b"BEGIN ENCRYPTED PRIVATE KEY", b"Proc-Type: 4,ENCRYPTED")
+_ENCRYPTED = (b"BEGIN ENCRYPTED PRIVATE KEY", b"Proc-Type: 4,ENCRYPTED")
+_OPENSSH_MARKER = b"-----BEGIN OPENSSH PRIVATE KEY-----"
 
 
 def _as_bytes(value: str | bytes) -> bytes:
@@ -58,11 +62,12 @@ def load_private_key(
     *,
     pem: str | bytes | None = None,
     password: str | bytes | None = None,
-) -> rsa.RSAPrivateKey:
-    """Load an RSA private key (PKCS#1 or PKCS#8 PEM, encrypted or not) from ``path`` or ``pem``.
+) -> PrivateKey:
+    """Load an RSA or Ed25519 private key from ``path`` or ``pem``.
 
-    Raises KeyLoadError, with a ``reason`` and a message that says what to fix, for every way
-    the key can be unusable. Messages never contain key material.
+    Accepts PEM (PKCS#1 or PKCS#8, encrypted or not) and unencrypted OpenSSH keys. Raises
+    KeyLoadError, with a ``reason`` and a message that says what to fix, for every way the key
+    can be unusable. Messages never contain key material.
     """
     if (path is None) == (pem is None):
         raise KeyLoadError(
@@ -83,7 +88,8 @@ def load_private_key(
             "public_key",
             f"{source} holds a public key; signing needs the private key it was made from.",
         )
-    encrypted = any(marker in data for marker in _ENCRYPTED_MARKERS)
+    openssh = _OPENSSH_MARKER in data
+    encrypted = _openssh_encrypted(data) if openssh else any(m in data for m in _ENCRYPTED)
     if encrypted and password is None:
         raise KeyLoadError(
             "password_required",
@@ -95,39 +101,90 @@ def load_private_key(
             f"a password was given but {source} is not encrypted; drop the password "
             f"(or unset {ENV_KEY_PASSWORD}).",
         )
+    secret = None if password is None else _as_bytes(password)
+    key = _load_openssh(data, secret, source) if openssh else _load_pem(data, secret, source)
+    if isinstance(key, rsa.RSAPrivateKey):
+        check_rsa_key_size(key)
+        return key
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        return key
+    raise KeyLoadError(
+        "unsupported_key_type",
+        f"{source} is an {_kind(key)} key; Kalshi API keys are RSA (2048 bits or more) or "
+        "Ed25519 keys.",
+    )
+
+
+def _load_pem(data: bytes, password: bytes | None, source: str) -> object:
     try:
-        key = serialization.load_pem_private_key(
-            data, password=None if password is None else _as_bytes(password)
-        )
+        return serialization.load_pem_private_key(data, password=password)
     except (ValueError, TypeError):
-        if encrypted:
+        if password is not None:
             raise KeyLoadError(
                 "wrong_password", f"{source} could not be decrypted: wrong password."
             ) from None
         raise KeyLoadError(
             "not_pem",
-            f"{source} could not be decoded as a private key: it is corrupt, truncated or "
-            "in an unsupported format (Kalshi keys are RSA PEM, PKCS#1 or PKCS#8).",
+            f"{source} could not be decoded as a private key: it is corrupt, truncated or in an "
+            "unsupported format (Kalshi keys are RSA or Ed25519 PEM, PKCS#1 or PKCS#8).",
         ) from None
     except Exception:
         # e.g. UnsupportedAlgorithm; never chain: the cause's message is not ours to vouch for.
         raise KeyLoadError(
-            "not_pem", f"{source} uses an unsupported key format; Kalshi keys are RSA PEM."
+            "unsupported_format",
+            f"{source} uses an unsupported key format; Kalshi keys are RSA or Ed25519 PEM.",
         ) from None
-    if not isinstance(key, rsa.RSAPrivateKey):
+
+
+def _load_openssh(data: bytes, password: bytes | None, source: str) -> object:
+    try:
+        return serialization.load_ssh_private_key(data, password=password)
+    except UnsupportedAlgorithm:
+        # Encrypted OpenSSH keys need bcrypt's KDF, which cryptography takes from the optional
+        # bcrypt package; the SDK does not depend on it.
         raise KeyLoadError(
-            "not_rsa",
-            f"{source} is an {_kind(key)} key; Kalshi API keys are RSA keys (2048 bits or more).",
-        )
-    check_rsa_key_size(key)
-    return key
+            "unsupported_format",
+            f"{source} is an encrypted OpenSSH key, which needs the bcrypt package to decrypt: "
+            "`pip install bcrypt`, or remove the passphrase from a copy of the key "
+            "(`ssh-keygen -p -N '' -f COPY`) and use the copy.",
+        ) from None
+    except (ValueError, TypeError):
+        if password is not None:
+            raise KeyLoadError(
+                "wrong_password", f"{source} could not be decrypted: wrong password."
+            ) from None
+        raise KeyLoadError(
+            "not_pem",
+            f"{source} looks like an OpenSSH private key but could not be decoded: it is "
+            "corrupt or truncated.",
+        ) from None
+
+
+def _openssh_encrypted(data: bytes) -> bool:
+    """Whether an OpenSSH private key names a cipher (its header says so in plain text)."""
+    body = b"".join(
+        line for line in data.strip().splitlines() if line and not line.startswith(b"-----")
+    )
+    try:
+        raw = base64.b64decode(body, validate=False)
+    except (ValueError, binascii.Error):
+        return False
+    magic = b"openssh-key-v1\x00"
+    if not raw.startswith(magic) or len(raw) < len(magic) + 4:
+        return False
+    size = int.from_bytes(raw[len(magic) : len(magic) + 4], "big")
+    return raw[len(magic) + 4 : len(magic) + 4 + size] != b"none"
 
 
 def _kind(key: object) -> str:
     if isinstance(key, ec.EllipticCurvePrivateKey):
-        return "EC (elliptic-curve)"
-    if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
-        return "EdDSA (Ed25519/Ed448)"
+        return f"EC ({key.curve.name})"
+    if isinstance(key, ed448.Ed448PrivateKey):
+        return "Ed448"
+    if isinstance(key, x25519.X25519PrivateKey | x448.X448PrivateKey):
+        return "X25519/X448 (key agreement, not signing)"
+    if isinstance(key, dsa.DSAPrivateKey):
+        return "DSA"
     return f"unsupported ({type(key).__name__})"
 
 
@@ -136,7 +193,7 @@ class Credentials:
     """An API key ID and its parsed private key; the key is kept out of repr."""
 
     key_id: str
-    private_key: rsa.RSAPrivateKey = field(repr=False)
+    private_key: PrivateKey = field(repr=False)
 
 
 def resolve_credentials(

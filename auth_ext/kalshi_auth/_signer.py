@@ -1,4 +1,8 @@
-"""Kalshi request signing: RSA-PSS over timestamp + METHOD + path, with no I/O."""
+"""Kalshi request signing over timestamp + METHOD + path, with no I/O.
+
+RSA keys sign with RSA-PSS (SHA-256, MGF1-SHA256, salt = digest length); Ed25519 keys with pure
+Ed25519 (RFC 8032). Kalshi knows each key's type from its registration: no header says which.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ import base64
 import binascii
 import time
 from collections.abc import Callable
+from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from ._errors import KeyLoadError
 
@@ -18,7 +23,16 @@ __all__ = [
     "ACCESS_SIGNATURE_HEADER",
     "ACCESS_TIMESTAMP_HEADER",
     "KalshiSigner",
+    "KeyType",
+    "PrivateKey",
+    "PublicKey",
+    "key_type_of",
 ]
+
+#: The two key types Kalshi accepts (its ``ApiKeyType``).
+KeyType = Literal["rsa", "ed25519"]
+PrivateKey = rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+PublicKey = rsa.RSAPublicKey | ed25519.Ed25519PublicKey
 
 ACCESS_KEY_HEADER = "KALSHI-ACCESS-KEY"
 ACCESS_SIGNATURE_HEADER = "KALSHI-ACCESS-SIGNATURE"
@@ -37,13 +51,27 @@ def signing_message(timestamp_ms: int, method: str, path: str) -> bytes:
     return f"{timestamp_ms}{method.upper()}{path.split('?', 1)[0]}".encode()
 
 
+def key_type_of(key: PrivateKey | PublicKey) -> KeyType:
+    """``"rsa"`` or ``"ed25519"``; TypeError for any other kind of key."""
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        return "rsa"
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
+        return "ed25519"
+    raise TypeError(f"Kalshi keys are RSA or Ed25519, not {type(key).__name__}")
+
+
 def verify_signature(
-    public_key: rsa.RSAPublicKey, signature_b64: str, timestamp_ms: int, method: str, path: str
+    public_key: PublicKey, signature_b64: str, timestamp_ms: int, method: str, path: str
 ) -> bool:
-    """True if ``signature_b64`` is a valid Kalshi signature of this request by ``public_key``."""
+    """True if ``signature_b64`` is a valid Kalshi signature of this request by ``public_key``,
+    made with that key's own algorithm (an RSA signature never passes for an Ed25519 key)."""
     try:
         signature = base64.b64decode(signature_b64, validate=True)
-        public_key.verify(signature, signing_message(timestamp_ms, method, path), _PSS, _HASH)
+        message = signing_message(timestamp_ms, method, path)
+        if isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(signature, message, _PSS, _HASH)
+        else:
+            public_key.verify(signature, message)
     except (InvalidSignature, binascii.Error, ValueError):
         return False
     return True
@@ -59,19 +87,27 @@ def check_rsa_key_size(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> None:
         )
 
 
+def _rsa_pss(key: rsa.RSAPrivateKey) -> Callable[[bytes], bytes]:
+    def sign(message: bytes) -> bytes:
+        return key.sign(message, _PSS, _HASH)
+
+    return sign
+
+
 class KalshiSigner:
     """Produces the three ``KALSHI-ACCESS-*`` headers for one request.
 
-    Pure and stateless between calls: the key is parsed once by the caller, and one instance
-    may be shared by any number of threads and tasks (cryptography keys are immutable).
+    The algorithm follows the key (RSA-PSS for RSA, Ed25519 for Ed25519) and is chosen once,
+    here, not per request. Pure and stateless between calls: one instance may be shared by any
+    number of threads and tasks (cryptography keys are immutable).
     """
 
-    __slots__ = ("_clock", "_key", "_key_id")
+    __slots__ = ("_clock", "_key", "_key_id", "_key_type", "_sign")
 
     def __init__(
         self,
         key_id: str,
-        private_key: rsa.RSAPrivateKey,
+        private_key: PrivateKey,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -81,13 +117,18 @@ class KalshiSigner:
                 "the API key ID is empty; pass the key's ID (a UUID shown when the key was "
                 "created) as api_key_id or set KALSHI_API_KEY_ID.",
             )
-        if not isinstance(private_key, rsa.RSAPrivateKey):
+        if isinstance(private_key, rsa.RSAPrivateKey):
+            check_rsa_key_size(private_key)
+            self._sign = _rsa_pss(private_key)
+        elif isinstance(private_key, ed25519.Ed25519PrivateKey):
+            self._sign = private_key.sign
+        else:
             raise KeyLoadError(
-                "not_rsa",
-                f"expected an RSA private key, got {type(private_key).__name__}; "
+                "unsupported_key_type",
+                f"expected an RSA or Ed25519 private key, got {type(private_key).__name__}; "
                 "load it with kalshi_auth.load_private_key().",
             )
-        check_rsa_key_size(private_key)
+        self._key_type: KeyType = key_type_of(private_key)
         self._key_id = key_id.strip()
         self._key = private_key
         self._clock = clock
@@ -97,7 +138,12 @@ class KalshiSigner:
         """The API key ID sent as ``KALSHI-ACCESS-KEY``."""
         return self._key_id
 
-    def public_key(self) -> rsa.RSAPublicKey:
+    @property
+    def key_type(self) -> KeyType:
+        """``"rsa"`` or ``"ed25519"``: the key's type, and so the signature algorithm."""
+        return self._key_type
+
+    def public_key(self) -> PublicKey:
         """The public half of the signing key (safe to share)."""
         return self._key.public_key()
 
@@ -109,7 +155,7 @@ class KalshiSigner:
         """
         if timestamp_ms is None:
             timestamp_ms = int(self._clock() * 1000)
-        signature = self._key.sign(signing_message(timestamp_ms, method, path), _PSS, _HASH)
+        signature = self._sign(signing_message(timestamp_ms, method, path))
         return {
             ACCESS_KEY_HEADER: self._key_id,
             ACCESS_TIMESTAMP_HEADER: str(timestamp_ms),
@@ -117,4 +163,8 @@ class KalshiSigner:
         }
 
     def __repr__(self) -> str:
-        return f"KalshiSigner(key_id={self._key_id!r}, key=<RSA-{self._key.key_size} private key>)"
+        if isinstance(self._key, rsa.RSAPrivateKey):
+            kind = f"RSA-{self._key.key_size}"
+        else:
+            kind = "Ed25519"
+        return f"KalshiSigner(key_id={self._key_id!r}, key=<{kind} private key>)"

@@ -14,7 +14,7 @@ from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, Ap
 from .._errors import ConfigurationError, KalshiError, KeyLoadError
 from ._commands import delete, generate, keygen, list_, register, report_new_key, whoami
 from ._console import Console, UsageError
-from ._keygen import KEY_SIZES, AskPassphrase, new_passphrase
+from ._keygen import KEY_SIZES, KEY_TYPES, AskPassphrase, new_passphrase
 from ._newkey import Destination, KeySpec
 from ._rotate import rotate
 from ._session import Connection
@@ -188,10 +188,20 @@ def _encryption_options(group: argparse._ArgumentGroup) -> None:
     )  # fmt: skip
 
 
+def _key_type_option(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, default: str = "rsa"
+) -> None:
+    parser.add_argument(
+        "--key-type", choices=KEY_TYPES, default=None,
+        help=f"rsa or ed25519 (cheaper to sign with, 32-byte keys); default: {default}",
+    )  # fmt: skip
+
+
 def _bits_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     parser.add_argument(
-        "--bits", type=int, choices=KEY_SIZES, default=2048, help="RSA key size (default: 2048)"
-    )
+        "--bits", type=int, choices=KEY_SIZES, default=None,
+        help="RSA key size (default: 2048); not for Ed25519",
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -215,8 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
             _connection_options(sub)
         return sub
 
-    sub = command("keygen", "make an RSA key pair locally (no API call)")
+    sub = command("keygen", "make an RSA or Ed25519 key pair locally (no API call)")
     sub.add_argument("--out", type=Path, required=True, help="private key file to write")
+    _key_type_option(sub)
     _bits_option(sub)
     group = sub.add_argument_group("encryption")
     _encryption_options(group)
@@ -225,11 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("register", "make a key pair here and register its public key (createApiKey)")
     _new_key_options(sub, name_required=True)
     sub.add_argument("--out", type=Path, help="private key file (default: ./kalshi-<id>.pem)")
+    _key_type_option(sub)
     _bits_option(sub)
 
     sub = command("generate", "have Kalshi make a key pair and save it (generateApiKey)")
     _new_key_options(sub, name_required=True)
     sub.add_argument("--out", type=Path, required=True, help="private key file to write")
+    _key_type_option(sub, default="rsa (Kalshi's default)")
 
     sub = command("list", "list the account's API keys")
     sub.add_argument("--json", action="store_true", help="Kalshi's response as JSON")
@@ -249,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--out", type=Path, help="new private key file (default: kalshi-<id>.pem beside the old)"
     )
+    _key_type_option(sub, default="the old key's type, read from its key file")
     _bits_option(sub)
     sub.add_argument("--keep-old", action="store_true", help="do not delete the old key")
 
@@ -277,8 +291,14 @@ def _spec(args: argparse.Namespace) -> KeySpec:
             "--subaccount and --fcm-subtrader-id cannot be combined: a key is bound to one "
             "sub-account or to one FCM subtrader (Kalshi's rule)"
         )
+    if args.key_type == "ed25519" and getattr(args, "bits", None) is not None:
+        raise UsageError("--bits is for RSA keys; an Ed25519 key has no size to choose")
     return KeySpec(
-        name=args.name or "", scopes=scopes, subaccount=args.subaccount, fcm_subtrader_id=subtrader
+        name=args.name or "",
+        scopes=scopes,
+        subaccount=args.subaccount,
+        fcm_subtrader_id=subtrader,
+        key_type=args.key_type,
     )
 
 
@@ -295,8 +315,8 @@ def _run(args: argparse.Namespace, console: Console, environ: Mapping[str, str])
     command: str = args.command
     if command == "keygen":
         keygen(
-            console, out=args.out, bits=args.bits, ask_passphrase=_asker(args, console, environ),
-            force=args.force,
+            console, out=args.out, key_type=args.key_type or "rsa", bits=args.bits,
+            ask_passphrase=_asker(args, console, environ), force=args.force,
         )  # fmt: skip
         return
     connection = _connection(args, environ)

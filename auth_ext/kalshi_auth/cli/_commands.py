@@ -11,9 +11,10 @@ from kalshi_api_keys_client.types import Unset
 
 from .._errors import AuthenticationError, PermissionDeniedError
 from .._files import check_writable, write_secret_file
+from .._signer import KeyType
 from ._console import CommandError, Console, safe
 from ._diagnose import SKEW_WARNING_S, ClockProbe, explain_auth_failure
-from ._keygen import AskPassphrase, new_private_key, private_pem, public_pem
+from ._keygen import AskPassphrase, describe_key, new_private_key, private_pem, public_pem
 from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key
 from ._session import Connection, find_key, list_keys
 
@@ -27,7 +28,13 @@ CREATE_FORBIDDEN = (
 
 
 def keygen(
-    console: Console, *, out: Path, bits: int, ask_passphrase: AskPassphrase, force: bool
+    console: Console,
+    *,
+    out: Path,
+    key_type: KeyType,
+    bits: int | None,
+    ask_passphrase: AskPassphrase,
+    force: bool,
 ) -> None:
     """A local key pair: private key (PKCS#8, 0600) at ``out``, public key at ``out``.pub."""
     private_path = out.expanduser().resolve()
@@ -35,7 +42,7 @@ def keygen(
     check_writable(private_path, overwrite=force)
     check_writable(public_path, overwrite=force)
     passphrase = ask_passphrase()
-    key = new_private_key(bits)
+    key = new_private_key(key_type, bits)
     write_secret_file(private_path, private_pem(key, passphrase), overwrite=force)
     try:
         write_secret_file(public_path, public_pem(key), overwrite=force, mode=0o644)
@@ -44,7 +51,7 @@ def keygen(
             private_path.unlink(missing_ok=True)  # no half-made pair left behind
         raise
     state = "encrypted" if passphrase else "unencrypted"
-    console.out(f"private key: {private_path} ({bits}-bit RSA, PKCS#8, {state}, mode 0600)")
+    console.out(f"private key: {private_path} ({describe_key(key)}, PKCS#8, {state}, mode 0600)")
     console.out(f"public key:  {public_path}")
     console.say("Register it with 'kalshi-keys register', or paste the .pub file into Kalshi.")
 
@@ -55,7 +62,7 @@ def register(
     spec: KeySpec,
     destination: Destination,
     *,
-    bits: int,
+    bits: int | None,
     ask_passphrase: AskPassphrase,
     as_json: bool,
 ) -> None:
@@ -97,6 +104,7 @@ def report_new_key(
     if as_json:
         payload = {
             "api_key_id": new.api_key_id,
+            "key_type": new.key_type,
             "private_key_path": str(path),
             "how": new.how,
             "warning": new.warning,
@@ -104,7 +112,10 @@ def report_new_key(
         console.out(json.dumps(payload))
         return
     how = "registered a key made here" if new.how == "register" else "Kalshi generated the pair"
-    console.out(f"created key {new.api_key_id} ({safe(spec.describe())}) on {connection.url}")
+    console.out(
+        f"created {safe(new.key_type)} key {new.api_key_id} ({safe(spec.describe())}) "
+        f"on {connection.url}"
+    )
     console.out(f"private key: {path} (mode 0600; {how})")
     console.out(f"  export KALSHI_API_KEY_ID={new.api_key_id}")
     console.out(f"  export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(path))}")
@@ -175,6 +186,7 @@ def whoami(console: Console, connection: Connection) -> None:
     probe = ClockProbe()
     with connection.client(console, event_hooks=probe.hooks()) as client:
         key_id = client.token
+        key_type = client.signer.key_type
         try:
             listed = list_keys(client)
         except AuthenticationError as exc:
@@ -186,6 +198,7 @@ def whoami(console: Console, connection: Connection) -> None:
     key = find_key(listed, key_id)
     described = f"{safe(key.name)!r}, scopes {','.join(key.scopes)}" if key else "not listed"
     console.out(f"OK: key {key_id} ({described}) works on {connection.url}")
+    console.out(f"key type: {key_type} (from the private key file; Kalshi does not list it)")
     console.out(f"clock: this machine is {probe.describe()}")
     if probe.offset_s is not None and abs(probe.offset_s) > SKEW_WARNING_S:
         console.say(

@@ -27,6 +27,7 @@ from kalshi_api_keys_client.types import UNSET, Unset
 
 from .._errors import KalshiAPIError, KalshiConnectionError, KalshiError
 from .._files import check_writable, write_secret_file
+from .._signer import KeyType, key_type_of
 from ._console import CommandError, Console
 from ._keygen import new_private_key, private_pem, public_pem, reseal
 
@@ -45,6 +46,8 @@ class KeySpec:
     scopes: tuple[str, ...] | None = None
     subaccount: int | None = None
     fcm_subtrader_id: str | None = None
+    #: None: RSA when we make the pair, Kalshi's default (also RSA) when Kalshi makes it.
+    key_type: KeyType | None = None
 
     def wire_scopes(self) -> list[ApiKeyScope] | Unset:
         # Unknown scopes go through unchanged for the server to judge (see the class doc).
@@ -71,6 +74,7 @@ class NewKey:
     api_key_id: str
     path: Path
     how: Literal["register", "generate"]
+    key_type: str = "rsa"
     #: Kalshi's warning about the new key (an FCM subtrader lacking a risk control), if any.
     warning: str | None = None
 
@@ -111,14 +115,14 @@ def register_key(
     spec: KeySpec,
     destination: Destination,
     *,
-    bits: int,
+    bits: int | None,
     passphrase: bytes | None,
 ) -> NewKey:
     """createApiKey with a key pair made here; the private key is on disk before the call.
 
     The caller has run ``destination.check()`` (before any prompt); linking never overwrites.
     """
-    key = new_private_key(bits)
+    key = new_private_key(spec.key_type or "rsa", bits)
     staged = destination.directory / f".kalshi-keys-{uuid.uuid4().hex}.pem.pending"
     write_secret_file(staged, private_pem(key, passphrase))
     body = CreateApiKeyRequest(
@@ -153,7 +157,9 @@ def register_key(
             "want it."
         ) from None
     staged.unlink()
-    return NewKey(created.api_key_id, target, "register", _warning(created.warning))
+    return NewKey(
+        created.api_key_id, target, "register", key_type_of(key), _warning(created.warning)
+    )
 
 
 def generate_key(
@@ -170,6 +176,7 @@ def generate_key(
     """
     body = GenerateApiKeyRequest(
         name=spec.name,
+        key_type=UNSET if spec.key_type is None else spec.key_type,
         scopes=spec.wire_scopes(),
         **spec.wire_binding(),
     )
@@ -191,7 +198,14 @@ def generate_key(
         write_secret_file(target, reseal(pem, passphrase))
     except (OSError, KalshiError) as exc:
         _save_failed(client, generated.api_key_id, pem, target, exc, console)
-    return NewKey(generated.api_key_id, target, "generate", _warning(generated.warning))
+    key_type = generated.key_type if isinstance(generated.key_type, str) else None
+    return NewKey(
+        generated.api_key_id,
+        target,
+        "generate",
+        key_type or spec.key_type or "rsa",
+        _warning(generated.warning),
+    )
 
 
 def _warning(value: str | Unset | None) -> str | None:

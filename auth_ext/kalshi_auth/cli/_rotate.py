@@ -29,7 +29,7 @@ def rotate(
     overrides: KeySpec,
     out: Path | None,
     *,
-    bits: int,
+    bits: int | None,
     ask_passphrase: AskPassphrase,
     keep_old: bool,
 ) -> tuple[KeySpec, NewKey]:
@@ -40,7 +40,12 @@ def rotate(
     with connection.client(console) as old_client:
         old_id = old_client.token
         spec = _spec_like(old_client, old_id, overrides)
-        console.say(f"rotating key {old_id} on {connection.url}: making its replacement")
+        # The list does not say a key's type; the key file in use does.
+        spec = replace(spec, key_type=overrides.key_type or old_client.signer.key_type)
+        console.say(
+            f"rotating {old_client.signer.key_type} key {old_id} on {connection.url}: making "
+            f"its {spec.key_type} replacement"
+        )
         new = _make_key(console, old_client, spec, destination, bits, passphrase)
         try:
             _prove(connection, new, passphrase)
@@ -93,7 +98,7 @@ def _make_key(
     client: KalshiClient,
     spec: KeySpec,
     destination: Destination,
-    bits: int,
+    bits: int | None,
     passphrase: bytes | None,
 ) -> NewKey:
     try:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, unquote
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES
 
 from .._signer import (
@@ -21,6 +21,10 @@ from .._signer import (
     ACCESS_SIGNATURE_HEADER,
     ACCESS_TIMESTAMP_HEADER,
     MIN_KEY_BITS,
+    KeyType,
+    PrivateKey,
+    PublicKey,
+    key_type_of,
     verify_signature,
 )
 
@@ -42,9 +46,14 @@ class FakeKey:
     name: str
     scopes: tuple[str, ...]
     subaccount: int | None
-    public_key: rsa.RSAPublicKey = field(repr=False)
+    public_key: PublicKey = field(repr=False)
     private_key_pem: bytes | None = field(default=None, repr=False)
     fcm_subtrader_id: str | None = None
+
+    @property
+    def key_type(self) -> KeyType:
+        """``"rsa"`` or ``"ed25519"``: which algorithm this key's signatures must use."""
+        return key_type_of(self.public_key)
 
     def to_wire(self) -> dict[str, Any]:
         wire: dict[str, Any] = {
@@ -112,7 +121,9 @@ class _Mint:
     fcm_subtrader_id: str | None
 
 
-def _generate_private_key() -> rsa.RSAPrivateKey:
+def _generate_private_key(key_type: KeyType) -> PrivateKey:
+    if key_type == "ed25519":
+        return ed25519.Ed25519PrivateKey.generate()
     return rsa.generate_private_key(public_exponent=65537, key_size=MIN_KEY_BITS)
 
 
@@ -120,8 +131,9 @@ class FakeExchange:
     """An in-memory Kalshi exchange for the API-key endpoints, strict about signatures.
 
     Every request must carry the three ``KALSHI-ACCESS-*`` headers, a millisecond timestamp
-    within ``timestamp_window_s`` of ``clock``, and an RSA-PSS (salt = digest length)
-    signature over timestamp + METHOD + the encoded path without query, by a known key.
+    within ``timestamp_window_s`` of ``clock``, and a signature over timestamp + METHOD + the
+    encoded path without query by a known key, made with that key's algorithm: RSA-PSS (salt =
+    digest length) for an RSA key, Ed25519 for an Ed25519 key.
     Serve it with :func:`serve` (real HTTP on 127.0.0.1) or :meth:`transport` (in-process).
     Thread-safe.
     """
@@ -169,15 +181,16 @@ class FakeExchange:
         subaccount: int | None = None,
         api_key_id: str | None = None,
         fcm_subtrader_id: str | None = None,
+        key_type: KeyType = "rsa",
     ) -> FakeKey:
         """Register a key directly (no request needed), e.g. the first key a client uses.
 
-        Without ``public_key_pem`` a new pair is made and its PKCS#8 PEM returned in
-        ``private_key_pem``.
+        Without ``public_key_pem`` a new pair of ``key_type`` is made and its PKCS#8 PEM
+        returned in ``private_key_pem``; with it, the key's type is the public key's.
         """
         private_pem = None
         if public_key_pem is None:
-            private = _generate_private_key()
+            private = _generate_private_key(key_type)
             public = private.public_key()
             private_pem = private.private_bytes(
                 serialization.Encoding.PEM,
@@ -350,15 +363,26 @@ class FakeExchange:
         return _json(201, self._minted({"api_key_id": key.api_key_id}, mint))
 
     def _generate(self, body: bytes) -> FakeResponse:
-        mint = self._mint_fields(_parse_object(body))
-        private = _generate_private_key()
+        request = _parse_object(body)
+        mint = self._mint_fields(request)
+        key_type = request.get("key_type", "rsa")  # Kalshi's default when it is left out
+        if key_type not in ("rsa", "ed25519"):
+            raise _Invalid("key_type must be rsa or ed25519")
+        private = _generate_private_key(key_type)
         pem = private.private_bytes(
             serialization.Encoding.PEM,
-            serialization.PrivateFormat.TraditionalOpenSSL,  # Kalshi hands out PKCS#1
+            # As Kalshi hands them out: PKCS#1 for RSA, PKCS#8 for Ed25519.
+            serialization.PrivateFormat.TraditionalOpenSSL
+            if key_type == "rsa"
+            else serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
         key = self._register(mint, private.public_key())
-        answer = {"api_key_id": key.api_key_id, "private_key": pem.decode("ascii")}
+        answer = {
+            "api_key_id": key.api_key_id,
+            "key_type": key_type,
+            "private_key": pem.decode("ascii"),
+        }
         return _json(201, self._minted(answer, mint))
 
     def _delete(self, key_id: str) -> FakeResponse:
@@ -390,7 +414,7 @@ class FakeExchange:
             answer["warning"] = self.mint_warning
         return answer
 
-    def _register(self, mint: _Mint, public: rsa.RSAPublicKey) -> FakeKey:
+    def _register(self, mint: _Mint, public: PublicKey) -> FakeKey:
         key = FakeKey(
             str(uuid.uuid4()),
             mint.name,
@@ -404,14 +428,16 @@ class FakeExchange:
         return key
 
 
-def _load_public_key(pem: bytes | str) -> rsa.RSAPublicKey:
+def _load_public_key(pem: bytes | str) -> PublicKey:
     data = pem.encode() if isinstance(pem, str) else pem
     try:
         public = serialization.load_pem_public_key(data)
     except (ValueError, TypeError):
         raise ValueError("public_key is not a PEM public key") from None
+    if isinstance(public, ed25519.Ed25519PublicKey):
+        return public
     if not isinstance(public, rsa.RSAPublicKey):
-        raise ValueError("public_key must be an RSA key")
+        raise ValueError("public_key must be an RSA or Ed25519 key")
     if public.key_size < MIN_KEY_BITS:
         raise ValueError(f"public_key must be at least {MIN_KEY_BITS} bits")
     return public

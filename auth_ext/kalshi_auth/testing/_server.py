@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,11 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024  # bursts of concurrent connects must not overflow the backlog
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up mid-request is normal for a test server; anything else is not."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     def __init__(self, exchange: FakeExchange, host: str, port: int) -> None:
         self.exchange = exchange
