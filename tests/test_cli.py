@@ -490,17 +490,22 @@ def _fail_delete_old(shell: Shell) -> None:
     ],
     ids=["list", "create", "generate", "save", "prove", "delete-old"],
 )
+@pytest.mark.parametrize(
+    "to_type", [[], ["--key-type", "ed25519"]], ids=["same-type", "to-ed25519"]
+)
 def test_rotate_never_leaves_the_user_without_a_working_key(
-    shell: Shell, break_step: Callable[[Shell], None], message: str
+    shell: Shell, break_step: Callable[[Shell], None], message: str, to_type: list[str]
 ) -> None:
     break_step(shell)
-    result = shell.run("rotate", "--out", "next.pem")
+    result = shell.run("rotate", "--out", "next.pem", *to_type)
     assert result.code == EXIT_ERROR
     assert message in result.err, result.err
     assert shell.authenticates(shell.key.api_key_id, shell.key_file)
     if break_step is _fail_delete_old:
         (new_id,) = new_ids(shell)  # the new key is there, saved and working
         assert shell.authenticates(new_id, shell.home / "next.pem")
+        (new,) = [k for k in shell.exchange.keys if k.api_key_id == new_id]
+        assert new.key_type == ("ed25519" if to_type else "rsa")
         # and the advice works: switch to the new key, then delete the old one
         switched = {"KALSHI_API_KEY_ID": new_id, "KALSHI_PRIVATE_KEY_PATH": "next.pem"}
         assert shell.run("delete", shell.key.api_key_id, "--yes", env=switched).code == EXIT_OK
