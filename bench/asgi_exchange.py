@@ -1,8 +1,9 @@
 """The fake exchange as an ASGI app, served by uvicorn in its own process for `make bench`.
 
-    python bench/asgi_exchange.py --port 8123 --key-out /tmp/key.pem
+    python bench/asgi_exchange.py --port 8123 --key-out /tmp/key.pem [--ed25519-key-out ed.pem]
 
-Prints ``<api key id>`` once the key file is written, then serves until killed.
+Prints ``<api key id>`` once the key file is written (a second line with the Ed25519 key's ID
+when ``--ed25519-key-out`` is given), then serves until killed.
 ``GET /_bench/stats`` reports how many requests arrived and how many verified.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kalshi_auth._files import write_secret_file
+from kalshi_auth._signer import KeyType
 from kalshi_auth.testing import FakeExchange
 
 Scope = MutableMapping[str, Any]
@@ -71,13 +73,21 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--key-out", type=Path, required=True)
+    parser.add_argument("--key-out", type=Path, required=True, help="an RSA key's file")
+    parser.add_argument("--ed25519-key-out", type=Path, help="also an Ed25519 key's file")
     args = parser.parse_args()
     exchange = FakeExchange()
-    key = exchange.add_key(name="bench")
-    assert key.private_key_pem is not None
-    write_secret_file(args.key_out, key.private_key_pem)
-    sys.stdout.write(key.api_key_id + "\n")
+    wanted: list[tuple[KeyType, Path | None]] = [
+        ("rsa", args.key_out),
+        ("ed25519", args.ed25519_key_out),
+    ]
+    for key_type, path in wanted:
+        if path is None:
+            continue
+        key = exchange.add_key(name=f"bench-{key_type}", key_type=key_type)
+        assert key.private_key_pem is not None
+        write_secret_file(path, key.private_key_pem)
+        sys.stdout.write(key.api_key_id + "\n")
     sys.stdout.flush()
     uvicorn.run(
         asgi_app(exchange),

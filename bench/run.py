@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from kalshi_api_keys_client.api.api_keys import get_api_keys
 from kalshi_api_keys_client.models import GetApiKeysResponse
 from kalshi_auth import KalshiAuth, KalshiSigner, signed_client
@@ -118,6 +118,12 @@ How each row is measured (all in the bench venv, our package installed as a whee
 5. `import ...` timed inside a fresh interpreter, median over rounds.
 6. `json.loads` + `GetApiKeysResponse.from_dict` for bodies of 1, 100 and 10,000 keys, against
    the official SDK's pydantic `GetApiKeysResponse.from_json`.
+7. Ed25519 keys: `KalshiSigner.sign` against `private_key.sign(message)` (7); then, against the
+   same uvicorn server and interleaved in one run, serial `GET /api_keys` signed by our client
+   with an Ed25519 key, by our client with an RSA-2048 key (7b), by an unsigned `httpx` GET
+   (7c), by the official SDK with the same Ed25519 key (7d), and by a bare
+   `httpx.Client(auth=KalshiAuth(...))` with no generated code or wrapper (7e). The server
+   verifies every signed call (each with the key's own algorithm); the run fails if any did not.
 
 Lower ratios are better, except in rows 4 and 4b.
 """
@@ -187,6 +193,8 @@ class Server:
     base_url: str
     key_id: str
     key_file: Path
+    ed_key_id: str
+    ed_key_file: Path
 
     def stats(self) -> dict[str, int]:
         root = self.base_url.removesuffix("/trade-api/v2")
@@ -204,16 +212,19 @@ def _free_port() -> int:
 @contextmanager
 def uvicorn_exchange(workdir: Path) -> Iterator[Server]:
     """The fake exchange under uvicorn, in its own process, on a free loopback port."""
-    port, key_file = _free_port(), workdir / "bench-key.pem"
+    port, key_file, ed_file = _free_port(), workdir / "bench-key.pem", workdir / "bench-ed.pem"
     process = subprocess.Popen(
         [sys.executable, str(HERE / "asgi_exchange.py"), "--port", str(port),
-         "--key-out", str(key_file)],
+         "--key-out", str(key_file), "--ed25519-key-out", str(ed_file)],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         assert process.stdout is not None
         key_id = process.stdout.readline().strip()
-        server = Server(f"http://127.0.0.1:{port}/trade-api/v2", key_id, key_file)
+        ed_key_id = process.stdout.readline().strip()
+        server = Server(
+            f"http://127.0.0.1:{port}/trade-api/v2", key_id, key_file, ed_key_id, ed_file
+        )
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -233,10 +244,7 @@ def uvicorn_exchange(workdir: Path) -> Iterator[Server]:
 
 def bench_end_to_end(server: Server, rounds: int) -> tuple[list[Row], float]:
     """Serial GET /api_keys on kept-alive connections: ours, official, and unsigned httpx."""
-    config = Configuration(host=server.base_url)
-    config.api_key_id = server.key_id  # the official SDK reads these undeclared attributes
-    config.private_key_pem = server.key_file.read_text()
-    official = KalshiClient(config)
+    official = _official_client(server, server.key_id, server.key_file)
     official_signatures = _signatures_per_call(official)
     with (
         signed_client(
@@ -269,6 +277,13 @@ def bench_end_to_end(server: Server, rounds: int) -> tuple[list[Row], float]:
             "the floor gets a 401 without any signature check"),
     ]  # fmt: skip
     return rows, t["ours"]
+
+
+def _official_client(server: Server, key_id: str, key_file: Path) -> KalshiClient:
+    config = Configuration(host=server.base_url)
+    config.api_key_id = key_id  # the official SDK reads these undeclared attributes
+    config.private_key_pem = key_file.read_text()
+    return KalshiClient(config)
 
 
 def _signatures_per_call(official: KalshiClient) -> int:
@@ -346,6 +361,75 @@ def bench_async(server: Server, serial_per_call: float, rounds: int) -> list[Row
             "`KalshiAuth`", f"{rate['ours']:,.0f}/s", f"{rate['httpx']:,.0f}/s",
             rate["ours"] / rate["httpx"], None,
             f"unsigned `httpx.AsyncClient` (401s): {rate['unsigned']:,.0f}/s"),
+    ]  # fmt: skip
+
+
+# -- 7. Ed25519 keys -----------------------------------------------------------------------
+
+
+def bench_ed25519_signing(rounds: int) -> list[Row]:
+    """Our Ed25519 signer against one raw Ed25519 sign on a prebuilt message."""
+    key = ed25519.Ed25519PrivateKey.generate()
+    signer = KalshiSigner("bench-key", key)
+    message = signing_message(int(time.time() * 1000), "GET", PATH)
+    t = interleaved(
+        {"raw": lambda: key.sign(message), "ours": lambda: signer.sign("GET", PATH)},
+        calls=2000,
+        rounds=rounds,
+    )
+    return [
+        Row("7", "Ed25519: `KalshiSigner.sign` vs one raw Ed25519 sign (the floor)",
+            us(t["ours"]), us(t["raw"]), t["ours"] / t["raw"], 1.10),
+    ]  # fmt: skip
+
+
+def bench_ed25519_end_to_end(server: Server, rounds: int) -> list[Row]:
+    """Serial GET /api_keys: our Ed25519 key vs our RSA key vs the official SDK's Ed25519 call."""
+    official = _official_client(server, server.ed_key_id, server.ed_key_file)
+    official_signatures = _signatures_per_call(official)
+    with (
+        signed_client(
+            api_key_id=server.ed_key_id, private_key_path=server.ed_key_file,
+            base_url=server.base_url,
+        ) as ed,
+        signed_client(
+            api_key_id=server.key_id, private_key_path=server.key_file, base_url=server.base_url
+        ) as rsa_client,
+        httpx.Client() as plain,
+        httpx.Client(auth=KalshiAuth.from_key_file(server.ed_key_id, server.ed_key_file)) as bare,
+    ):  # fmt: skip
+        assert ed.signer.key_type == "ed25519" and rsa_client.signer.key_type == "rsa"
+        url = server.base_url + "/api_keys"
+        before = server.stats()
+        calls = 100
+        t = interleaved(
+            {
+                "plain": lambda: plain.get(url),
+                "ed": lambda: get_api_keys.sync(client=ed),
+                "rsa": lambda: get_api_keys.sync(client=rsa_client),
+                "official": lambda: official.get_api_keys(),
+                "bare": lambda: bare.get(url).json(),
+            },
+            calls=calls,
+            rounds=rounds,
+        )
+        after = server.stats()
+    signed_calls = 4 * (calls * rounds + calls // 10)  # all but plain, warm-up included
+    verified = after["authenticated"] - before["authenticated"]
+    if verified != signed_calls:
+        raise RuntimeError(f"Ed25519 run: only {verified}/{signed_calls} signed calls verified")
+    return [
+        Row("7b", "GET /api_keys over loopback: ours with an Ed25519 key vs ours with an "
+            "RSA-2048 key", ms(t["ed"]), ms(t["rsa"]), t["ed"] / t["rsa"], 0.80,
+            f"{verified}/{signed_calls} signed calls verified by the server"),
+        Row("7c", "the same Ed25519 call vs an unsigned plain `httpx` GET (the HTTP floor)",
+            ms(t["ed"]), ms(t["plain"]), t["ed"] / t["plain"], None),
+        Row("7d", "the same Ed25519 key: ours vs official `kalshi-python-sync`", ms(t["ed"]),
+            ms(t["official"]), t["ed"] / t["official"], 0.80,
+            f"Ed25519 signatures per call: ours 1, official {official_signatures} (counted)"),
+        Row("7e", "the same Ed25519 call made with a bare `httpx.Client(auth=KalshiAuth(...))` "
+            "vs official", ms(t["bare"]), ms(t["official"]), t["bare"] / t["official"], None,
+            "the httpx floor for a signed call: what 7d could reach without a faster transport"),
     ]  # fmt: skip
 
 
@@ -496,12 +580,15 @@ def main() -> None:
     signing_rows, raw_sign = bench_signing(key, pem, args.rounds)
     rows += signing_rows
     rows += bench_auth_overhead(key, raw_sign, args.rounds)
+    ed_signing = bench_ed25519_signing(args.rounds)
     with tempfile.TemporaryDirectory() as workdir, uvicorn_exchange(Path(workdir)) as server:
         e2e_rows, serial = bench_end_to_end(server, args.rounds)
         rows += e2e_rows
         rows += bench_async(server, serial, max(3, args.rounds // 3))
+        ed_rows = bench_ed25519_end_to_end(server, args.rounds)
     rows += bench_import(max(5, args.rounds))
     rows += bench_parse(args.rounds)
+    rows += ed_signing + ed_rows
     report = render(rows, args.rounds, time.perf_counter() - started)
     sys.stdout.write(report)
     if args.out is not None:

@@ -159,7 +159,7 @@ class KalshiSigner:
         return {
             ACCESS_KEY_HEADER: self._key_id,
             ACCESS_TIMESTAMP_HEADER: str(timestamp_ms),
-            ACCESS_SIGNATURE_HEADER: base64.b64encode(signature).decode("ascii"),
+            ACCESS_SIGNATURE_HEADER: binascii.b2a_base64(signature, newline=False).decode("ascii"),
         }
 
     def __repr__(self) -> str:
