@@ -32,11 +32,12 @@ $(STAMP): requirements/dev.txt pyproject.toml
 	@touch $@
 
 # Runs the generator into a scratch dir ($(1)); --fail-on-warning because a warning means
-# an endpoint was silently dropped. The ruff cache is not part of the output.
+# an endpoint was silently dropped. templates/ holds our few template overrides (see its
+# README). The ruff cache is not part of the output.
 define run_generator
 	rm -rf $(1)
 	$(BIN)/openapi-python-client generate --path openapi.yaml --config generator-config.yml \
-	  --meta none --output-path $(1) --fail-on-warning
+	  --custom-template-path templates --meta none --output-path $(1) --fail-on-warning
 	rm -rf $(1)/.ruff_cache
 endef
 

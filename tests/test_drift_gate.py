@@ -18,7 +18,8 @@ VENV = Path(sys.prefix)
 def test_one_word_spec_change_fails_check_generated(tmp_path: Path) -> None:
     for name in ("Makefile", "openapi.yaml", "generator-config.yml", "pyproject.toml"):
         shutil.copy2(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "requirements", tmp_path / "requirements", copy_function=shutil.copy2)
+    for folder in ("requirements", "templates"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, copy_function=shutil.copy2)
     shutil.copytree(
         ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__")
     )

@@ -29,6 +29,7 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    UnexpectedStatusError,
 )
 from ._keys import load_private_key
 from ._retry import RetryPolicy
@@ -56,6 +57,7 @@ __all__ = [
     "RateLimitError",
     "RetryPolicy",
     "ServerError",
+    "UnexpectedStatusError",
     "load_private_key",
     "signed_client",
 ]

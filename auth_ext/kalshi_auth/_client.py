@@ -14,7 +14,7 @@ from attrs import define, field
 from kalshi_api_keys_client import AuthenticatedClient
 
 from ._auth import KalshiAuth
-from ._errors import ConfigurationError
+from ._errors import ConfigurationError, KalshiAPIError, unexpected_status_error
 from ._http import AsyncSignedClient, SignedClient
 from ._keys import resolve_credentials
 from ._retry import RetryPolicy
@@ -43,6 +43,13 @@ class KalshiClient(AuthenticatedClient):
     _retry: RetryPolicy = field(factory=RetryPolicy, kw_only=True, alias="retry")
     _raise_on_error: bool = field(default=True, kw_only=True, alias="raise_on_error")
     _build_lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False)
+
+    def unexpected_status_error(
+        self, status_code: int, content: bytes, method: str, path: str
+    ) -> KalshiAPIError:
+        """What ``ApiKeysApi`` raises through this client for an answer its spec does not
+        document (error statuses have already raised): an :class:`UnexpectedStatusError`."""
+        return unexpected_status_error(status_code, content, method, path)
 
     @property
     def signer(self) -> KalshiSigner:

@@ -24,6 +24,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
+    "UnexpectedStatusError",
     "error_from_response",
 ]
 
@@ -150,6 +151,31 @@ class RateLimitError(KalshiAPIError):
 
 class ServerError(KalshiAPIError):
     """5xx (including non-standard codes such as 520): Kalshi or a proxy in front failed."""
+
+
+class UnexpectedStatusError(KalshiAPIError):
+    """A status the spec does not document for this operation, e.g. a 200 where only 201 is
+    documented: the answer cannot be trusted to be the success model, so it is never returned."""
+
+
+def unexpected_status_error(
+    status_code: int, content: bytes, method: str, path: str
+) -> UnexpectedStatusError:
+    """The error for an answer outside the spec (``path`` is the operation's path template)."""
+    code, message, details = parse_error_body(content)
+    return UnexpectedStatusError(
+        status_code=status_code,
+        method=method,
+        path=path,
+        code=code,
+        message=message,
+        details=details,
+        body=content,
+        hint=(
+            "Kalshi's spec documents another answer for this operation; if Kalshi changed "
+            "its API, this SDK may need regenerating from a newer spec"
+        ),
+    )
 
 
 _BY_STATUS: dict[int, type[KalshiAPIError]] = {

@@ -1,1 +1,279 @@
-"""Contains endpoint functions for accessing the API"""
+"""Contains endpoint functions for accessing the API, and ApiKeysApi / AsyncApiKeysApi over them"""
+
+from typing import Any, cast
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_api_key_request import CreateApiKeyRequest
+from ...models.create_api_key_response import CreateApiKeyResponse
+from ...models.error_response import ErrorResponse
+from ...models.generate_api_key_request import GenerateApiKeyRequest
+from ...models.generate_api_key_response import GenerateApiKeyResponse
+from ...models.get_api_keys_response import GetApiKeysResponse
+from ...types import UNSET, Response, Unset
+from . import create_api_key, delete_api_key, generate_api_key, get_api_keys
+
+__all__ = ["ApiKeysApi", "AsyncApiKeysApi"]
+
+
+def _unexpected(
+    client: AuthenticatedClient | Client,
+    response: Response[Any],
+    method: str,
+    path: str,
+) -> Exception:
+    """The error for any answer that is not a documented success (a 2xx the spec does not list,
+    or an error status the client did not raise for itself). A client may supply its own through
+    an ``unexpected_status_error(status_code, content, method, path)`` method."""
+    factory = getattr(client, "unexpected_status_error", None)
+    if callable(factory):
+        error = factory(int(response.status_code), response.content, method, path)
+        if isinstance(error, Exception):
+            return error
+    return errors.UnexpectedStatus(response.status_code, response.content)
+
+
+class ApiKeysApi:
+    """The api_keys operations as methods on one client: each returns exactly the documented success model, and raises for anything else."""
+
+    def __init__(self, client: AuthenticatedClient) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> AuthenticatedClient:
+        """The client every call goes through."""
+        return self._client
+
+    def get_api_keys(
+        self,
+        *,
+        fcm_subtrader_id: str | Unset = UNSET,
+    ) -> GetApiKeysResponse:
+        """Get API Keys
+
+        Endpoint for retrieving all API keys associated with the authenticated user, with their scopes, sub-
+        account restriction and FCM subtrader binding.
+
+        Args:
+            fcm_subtrader_id (str | Unset):
+
+        Returns:
+            GetApiKeysResponse: the documented success answer, never an error body or None.
+
+        Raises:
+            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            httpx.TimeoutException: If the request takes longer than Client.timeout.
+        """
+        response = get_api_keys.sync_detailed(
+            client=self._client,
+            fcm_subtrader_id=fcm_subtrader_id,
+        )
+        if int(response.status_code) not in (200,):
+            raise _unexpected(self._client, response, "GET", "/api_keys")
+        return cast(GetApiKeysResponse, response.parsed)
+
+    def create_api_key(
+        self,
+        body: CreateApiKeyRequest,
+    ) -> CreateApiKeyResponse:
+        """Create API Key
+
+        Endpoint for creating a new API key from a public key you made yourself, RSA or Ed25519, in PEM
+        form. The private key never leaves your machine; Kalshi checks each request's signature with the
+        public key (RSA-PSS with SHA-256 for RSA, Ed25519 for Ed25519). Only accounts at the Premier or
+        Market Maker API usage level may call it; others get 403 and should use GenerateApiKey instead.
+
+        Args:
+            body (CreateApiKeyRequest):
+
+        Returns:
+            CreateApiKeyResponse: the documented success answer, never an error body or None.
+
+        Raises:
+            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            httpx.TimeoutException: If the request takes longer than Client.timeout.
+        """
+        response = create_api_key.sync_detailed(
+            client=self._client,
+            body=body,
+        )
+        if int(response.status_code) not in (201,):
+            raise _unexpected(self._client, response, "POST", "/api_keys")
+        return cast(CreateApiKeyResponse, response.parsed)
+
+    def generate_api_key(
+        self,
+        body: GenerateApiKeyRequest,
+    ) -> GenerateApiKeyResponse:
+        """Generate API Key
+
+        Endpoint for generating a new API key whose key pair Kalshi makes, of the requested key_type (RSA if
+        none is given). Kalshi keeps the public key and returns the private key once, in this response only:
+        store it safely, it cannot be fetched again.
+
+        Args:
+            body (GenerateApiKeyRequest):
+
+        Returns:
+            GenerateApiKeyResponse: the documented success answer, never an error body or None.
+
+        Raises:
+            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            httpx.TimeoutException: If the request takes longer than Client.timeout.
+        """
+        response = generate_api_key.sync_detailed(
+            client=self._client,
+            body=body,
+        )
+        if int(response.status_code) not in (201,):
+            raise _unexpected(self._client, response, "POST", "/api_keys/generate")
+        return cast(GenerateApiKeyResponse, response.parsed)
+
+    def delete_api_key(
+        self,
+        api_key: str,
+    ) -> None:
+        """Delete API Key
+
+        Endpoint for deleting an existing API key. The key stops authenticating at once. This cannot be
+        undone.
+
+        Args:
+            api_key (str):
+
+        Returns:
+            None: the operation's success answer has no body.
+
+        Raises:
+            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            httpx.TimeoutException: If the request takes longer than Client.timeout.
+        """
+        response = delete_api_key.sync_detailed(
+            client=self._client,
+            api_key=api_key,
+        )
+        if int(response.status_code) not in (204,):
+            raise _unexpected(self._client, response, "DELETE", "/api_keys/{api_key}")
+
+
+class AsyncApiKeysApi:
+    """The api_keys operations as async methods on one client: each returns exactly the documented success model, and raises for anything else."""
+
+    def __init__(self, client: AuthenticatedClient) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> AuthenticatedClient:
+        """The client every call goes through."""
+        return self._client
+
+    async def get_api_keys(
+        self,
+        *,
+        fcm_subtrader_id: str | Unset = UNSET,
+    ) -> GetApiKeysResponse:
+        """Get API Keys
+
+        Endpoint for retrieving all API keys associated with the authenticated user, with their scopes, sub-
+        account restriction and FCM subtrader binding.
+
+        Args:
+            fcm_subtrader_id (str | Unset):
+
+        Returns:
+            GetApiKeysResponse: the documented success answer, never an error body or None.
+
+        Raises:
+            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            httpx.TimeoutException: If the request takes longer than Client.timeout.
+        """
+        response = await get_api_keys.asyncio_detailed(
+            client=self._client,
+            fcm_subtrader_id=fcm_subtrader_id,
+        )
+        if int(response.status_code) not in (200,):
+            raise _unexpected(self._client, response, "GET", "/api_keys")
+        return cast(GetApiKeysResponse, response.parsed)
+
+    async def create_api_key(
+        self,
+        body: CreateApiKeyRequest,
+    ) -> CreateApiKeyResponse:
+        """Create API Key
+
+        Endpoint for creating a new API key from a public key you made yourself, RSA or Ed25519, in PEM
+        form. The private key never leaves your machine; Kalshi checks each request's signature with the
+        public key (RSA-PSS with SHA-256 for RSA, Ed25519 for Ed25519). Only accounts at the Premier or
+        Market Maker API usage level may call it; others get 403 and should use GenerateApiKey instead.
+
+        Args:
+            body (CreateApiKeyRequest):
+
+        Returns:
+            CreateApiKeyResponse: the documented success answer, never an error body or None.
+
+        Raises:
+            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            httpx.TimeoutException: If the request takes longer than Client.timeout.
+        """
+        response = await create_api_key.asyncio_detailed(
+            client=self._client,
+            body=body,
+        )
+        if int(response.status_code) not in (201,):
+            raise _unexpected(self._client, response, "POST", "/api_keys")
+        return cast(CreateApiKeyResponse, response.parsed)
+
+    async def generate_api_key(
+        self,
+        body: GenerateApiKeyRequest,
+    ) -> GenerateApiKeyResponse:
+        """Generate API Key
+
+        Endpoint for generating a new API key whose key pair Kalshi makes, of the requested key_type (RSA if
+        none is given). Kalshi keeps the public key and returns the private key once, in this response only:
+        store it safely, it cannot be fetched again.
+
+        Args:
+            body (GenerateApiKeyRequest):
+
+        Returns:
+            GenerateApiKeyResponse: the documented success answer, never an error body or None.
+
+        Raises:
+            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            httpx.TimeoutException: If the request takes longer than Client.timeout.
+        """
+        response = await generate_api_key.asyncio_detailed(
+            client=self._client,
+            body=body,
+        )
+        if int(response.status_code) not in (201,):
+            raise _unexpected(self._client, response, "POST", "/api_keys/generate")
+        return cast(GenerateApiKeyResponse, response.parsed)
+
+    async def delete_api_key(
+        self,
+        api_key: str,
+    ) -> None:
+        """Delete API Key
+
+        Endpoint for deleting an existing API key. The key stops authenticating at once. This cannot be
+        undone.
+
+        Args:
+            api_key (str):
+
+        Returns:
+            None: the operation's success answer has no body.
+
+        Raises:
+            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            httpx.TimeoutException: If the request takes longer than Client.timeout.
+        """
+        response = await delete_api_key.asyncio_detailed(
+            client=self._client,
+            api_key=api_key,
+        )
+        if int(response.status_code) not in (204,):
+            raise _unexpected(self._client, response, "DELETE", "/api_keys/{api_key}")
