@@ -36,6 +36,11 @@ def test_wheel_ships_both_typed_packages(tmp_path: Path) -> None:
     for package in ("kalshi_api_keys_client", "kalshi_auth"):
         assert f"{package}/__init__.py" in names
         assert f"{package}/py.typed" in names
+    assert "pytest_kalshi_keys.py" in names
+    entry_points = zipfile.ZipFile(wheel).read(
+        next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    )
+    assert b"[pytest11]\nkalshi-keys = pytest_kalshi_keys" in entry_points
     assert "kalshi_api_keys_client/api/api_keys/delete_api_key.py" in names
     assert not any(name.startswith(("tests/", "generated/", "auth_ext/")) for name in names)
     metadata = zipfile.ZipFile(wheel).read(
@@ -73,3 +78,20 @@ def test_classifiers_name_exactly_the_pythons_the_suite_runs_on() -> None:
     assert claimed == tested
     floor = min(tested, key=lambda v: tuple(map(int, v.split("."))))
     assert _pyproject()["project"]["requires-python"] == f">={floor}"
+
+
+def test_the_pytest_plugin_loads_nothing_but_pytest() -> None:
+    code = (
+        "import sys, pytest_kalshi_keys; "
+        "print(sorted(m for m in ('httpx', 'cryptography', 'kalshi_auth', "
+        "'kalshi_api_keys_client', 'attrs') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_pytest_plugin_is_registered() -> None:
+    from importlib.metadata import entry_points
+
+    (entry,) = [e for e in entry_points(group="pytest11") if e.name == "kalshi-keys"]
+    assert entry.value == "pytest_kalshi_keys"

@@ -2,11 +2,11 @@
 
 The hand-written layer over the generated ``kalshi_api_keys_client`` package::
 
+    from kalshi_api_keys_client.api.api_keys import ApiKeysApi
     from kalshi_auth import signed_client
-    from kalshi_api_keys_client.api.api_keys import get_api_keys
 
     with signed_client(api_key_id="...", private_key_path="kalshi.pem", environment="demo") as c:
-        print(get_api_keys.sync(client=c))
+        print(ApiKeysApi(c).get_api_keys().api_keys)
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from ._errors import (
     ServerError,
     UnexpectedStatusError,
 )
+from ._files import FileExistsRefusedError, save_private_key
 from ._keys import load_private_key
 from ._retry import RetryPolicy
 from ._signer import KalshiSigner
@@ -43,6 +44,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "Environment",
+    "FileExistsRefusedError",
     "KalshiAPIError",
     "KalshiAuth",
     "KalshiClient",
@@ -59,5 +61,6 @@ __all__ = [
     "ServerError",
     "UnexpectedStatusError",
     "load_private_key",
+    "save_private_key",
     "signed_client",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ._errors import KalshiError
 
-__all__ = ["FileExistsRefusedError", "check_writable", "write_secret_file"]
+__all__ = ["FileExistsRefusedError", "check_writable", "save_private_key", "write_secret_file"]
 
 
 class FileExistsRefusedError(KalshiError, FileExistsError):
@@ -60,3 +60,9 @@ def write_secret_file(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return target
+
+
+def save_private_key(path: str | os.PathLike[str], pem: str | bytes) -> Path:
+    """Store a private key (e.g. ``GenerateApiKeyResponse.private_key``) at ``path``: atomically,
+    mode 0600, never over an existing file (FileExistsRefusedError). Returns the path written."""
+    return write_secret_file(path, pem.encode("ascii") if isinstance(pem, str) else pem)
