@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -44,7 +44,7 @@ class Exchange:
     running: RunningExchange
     key: FakeKey
     client: KalshiClient
-    pem: bytes
+    pem: bytes = field(repr=False)  # a failing test prints its fixtures: never the key
 
     @property
     def base_url(self) -> str:

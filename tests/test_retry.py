@@ -100,24 +100,27 @@ def test_retry_count_is_respected(live: Exchange, make_client: Callable[..., Kal
     assert sleeps.delays == [0.5, 1.0, 2.0]
 
 
-def test_post_is_never_retried(live: Exchange, make_client: Callable[..., KalshiClient]) -> None:
+def test_post_is_retried_only_when_kalshi_provably_did_nothing(
+    live: Exchange, make_client: Callable[..., KalshiClient]
+) -> None:
     sleeps = Sleeps()
     client = make_client(policy(sleeps, max_retries=5))
-    live.exchange.inject_faults(429)
-    with pytest.raises(RateLimitError):
-        generate_api_key.sync(client=client, body=GenerateApiKeyRequest(name="once"))
-    live.exchange.inject_faults(503)
+    live.exchange.inject_faults(429)  # refused: nothing was done, so a retry is safe
+    made = generate_api_key.sync(client=client, body=GenerateApiKeyRequest(name="once"))
+    assert made is not None and sleeps.delays == [0.5]
+    assert len(live.exchange.keys) == 2
+    live.exchange.inject_faults(503)  # may have been done: never repeated
 
     async def call() -> object:
         async with client:
-            body = GenerateApiKeyRequest(name="once")
+            body = GenerateApiKeyRequest(name="twice?")
             return await generate_api_key.asyncio(client=client, body=body)
 
     with pytest.raises(ServerError):
         asyncio.run(call())
-    assert len(live.exchange.requests) == 2
-    assert sleeps.delays == []
-    assert len(live.exchange.keys) == 1  # no second key was made
+    assert sleeps.delays == [0.5]
+    assert len(live.exchange.keys) == 2  # no second key was made
+    assert [r.status for r in live.exchange.requests] == [429, 201, 503]
 
 
 def test_non_retryable_status_is_not_retried(
@@ -143,9 +146,10 @@ def test_connection_errors_are_retried_then_raised_typed(
         get_api_keys.sync(client=client)
     assert sleeps.delays == [0.5, 1.0]
     assert "PRIVATE" not in str(err.value)
+    # Nothing could be sent, so even a POST is retried: it provably never reached Kalshi.
     with pytest.raises(KalshiConnectionError):
         generate_api_key.sync(client=client, body=GenerateApiKeyRequest(name="x"))
-    assert sleeps.delays == [0.5, 1.0]
+    assert sleeps.delays == [0.5, 1.0, 0.5, 1.0]
 
 
 @pytest.mark.parametrize("attempt", range(8))
@@ -164,7 +168,8 @@ def test_policy_decisions() -> None:
     assert p.delay_after("GET", 0, status_code=429) == 0.5
     assert p.delay_after("delete", 1, status_code=504) == 1.0
     assert p.delay_after("GET", 2, status_code=429) is None
-    assert p.delay_after("POST", 0, status_code=429) is None
+    assert p.delay_after("POST", 0, status_code=429) == 0.5
+    assert p.delay_after("POST", 0, status_code=503) is None
     assert p.delay_after("GET", 0, status_code=400) is None
     assert p.delay_after("GET", 0, error=ValueError()) is None
     with pytest.raises(ValueError):

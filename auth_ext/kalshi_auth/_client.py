@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
+import math
 import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import httpx
 from attrs import define, field
@@ -69,6 +72,55 @@ class KalshiClient(AuthenticatedClient):
             **self._httpx_args,
         }
 
+    def set_httpx_client(self, client: httpx.Client) -> NoReturn:
+        """Refused: a plain httpx.Client would drop signing, retries and typed errors."""
+        raise ConfigurationError(
+            "set_httpx_client would replace the signing client and drop signing, retries and "
+            "typed errors; pass what you need (transport, limits, proxy, event_hooks, ...) as "
+            "signed_client(httpx_args={...}) instead"
+        )
+
+    def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> NoReturn:
+        """Refused, as set_httpx_client."""
+        raise ConfigurationError(
+            "set_async_httpx_client would replace the signing client and drop signing, "
+            "retries and typed errors; pass what you need as signed_client(httpx_args={...})"
+        )
+
+    def close(self) -> None:
+        """Close the connections of both the sync and the async httpx client, if built.
+
+        An async client can only be closed without an event loop running here; inside one,
+        use ``await client.aclose()``.
+        """
+        if self._client is not None:
+            self._client.close()
+        if self._async_client is not None:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                # Connections opened in an event loop that has since closed cannot be closed
+                # from another; they are dropped with the client.
+                with contextlib.suppress(RuntimeError):
+                    asyncio.run(self._async_client.aclose())
+            else:
+                raise ConfigurationError(
+                    "an event loop is running: close this client with 'await client.aclose()'"
+                )
+
+    async def aclose(self) -> None:
+        """Close the connections of both the async and the sync httpx client, if built."""
+        if self._async_client is not None:
+            await self._async_client.aclose()
+        if self._client is not None:
+            self._client.close()
+
+    def __exit__(self, *args: object, **kwargs: Any) -> None:
+        self.close()
+
+    async def __aexit__(self, *args: object, **kwargs: Any) -> None:
+        await self.aclose()
+
     def get_httpx_client(self) -> httpx.Client:
         """The signing httpx.Client, built once (thread-safe) on first use."""
         if self._client is None:
@@ -87,9 +139,21 @@ class KalshiClient(AuthenticatedClient):
 
 
 def _check_base_url(base_url: str) -> str:
-    url = httpx.URL(base_url)
+    try:
+        url = httpx.URL(base_url)
+        url.port  # noqa: B018  (parses the port: raises for a bad one)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise ConfigurationError(
+            f"base_url is not a valid URL ({exc}); expected e.g. "
+            "https://external-api.kalshi.com/trade-api/v2"
+        ) from None
     if url.scheme not in {"http", "https"} or not url.host:
         raise ConfigurationError(f"base_url {base_url!r} must be an http(s) URL with a host")
+    if url.userinfo:
+        raise ConfigurationError(
+            "base_url must not carry a user name or password; Kalshi authenticates by "
+            "signature, and credentials in a URL end up in logs"
+        )
     if url.query or url.fragment:
         raise ConfigurationError(f"base_url {base_url!r} must not have a query or fragment")
     if url.scheme == "http" and not _is_loopback(url.host):
@@ -100,6 +164,33 @@ def _check_base_url(base_url: str) -> str:
     if url.path.rstrip("/").endswith("/trade-api/v2/trade-api/v2"):
         raise ConfigurationError(f"base_url {base_url!r} repeats /trade-api/v2")
     return base_url.rstrip("/")
+
+
+def _check_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    if isinstance(timeout, httpx.Timeout):
+        values = [timeout.connect, timeout.read, timeout.write, timeout.pool]
+    elif isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        values = [timeout]
+    else:
+        raise ConfigurationError("timeout must be seconds (a number) or an httpx.Timeout")
+    for value in values:
+        if value is not None and (not math.isfinite(value) or value <= 0):
+            raise ConfigurationError(
+                f"timeout must be a finite number of seconds above 0, not {value!r}"
+            )
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+
+
+#: What signed_client decides itself, and the argument to use instead of httpx_args.
+_OWN_SETTINGS = {
+    "auth": "auth=",
+    "base_url": "base_url= or environment=",
+    "verify": "nothing: TLS is always verified",
+    "headers": "headers=",
+    "follow_redirects": "nothing: redirects are never followed (the signature covers the path)",
+    "timeout": "timeout=",
+    "cookies": "nothing: Kalshi does not use cookies",
+}
 
 
 def _is_loopback(host: str) -> bool:
@@ -153,6 +244,7 @@ def signed_client(
         raise ConfigurationError("pass max_retries or retry, not both")
     if retry is None:
         retry = RetryPolicy() if max_retries is None else RetryPolicy(max_retries=max_retries)
+    timeout = _check_timeout(timeout)
     if auth is None:
         credentials = resolve_credentials(
             api_key_id=api_key_id,
@@ -162,21 +254,33 @@ def signed_client(
             environ=environ,
         )
         auth = KalshiAuth(KalshiSigner(credentials.key_id, credentials.private_key, clock=clock))
-    elif any(v is not None for v in (api_key_id, private_key_path, private_key_pem)):
-        raise ConfigurationError("pass auth or key arguments, not both")
+    else:
+        ignored = {
+            "api_key_id": api_key_id,
+            "private_key_path": private_key_path,
+            "private_key_pem": private_key_pem,
+            "private_key_password": private_key_password,
+            "environ": environ,
+            "clock": None if clock is time.time else clock,
+        }
+        given = [name for name, value in ignored.items() if value is not None]
+        if given:
+            raise ConfigurationError(
+                f"pass auth or key settings, not both: {', '.join(given)} would be ignored "
+                "next to a ready auth (build the KalshiAuth with them instead)"
+            )
     extra = dict(httpx_args or {})
-    if "auth" in extra or "follow_redirects" in extra:
-        raise ConfigurationError(
-            "httpx_args must not set auth (pass auth=) or follow_redirects (never followed: "
-            "the signature covers the path)"
-        )
+    overridden = sorted(set(extra) & set(_OWN_SETTINGS))
+    if overridden:
+        instead = "; ".join(f"{name}: use {_OWN_SETTINGS[name]}" for name in overridden)
+        raise ConfigurationError(f"httpx_args must not set what signed_client controls ({instead})")
     return KalshiClient(
         base_url=url,
         token=auth.signer.key_id,
         prefix="",
         auth_header_name=ACCESS_KEY_HEADER,
         headers=dict(headers or {}),
-        timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        timeout=timeout,
         httpx_args={**extra, "auth": auth},
         retry=retry,
         raise_on_error=raise_on_error,

@@ -14,6 +14,7 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "InvalidRequestError",
     "KalshiAPIError",
     "KalshiConnectionError",
     "KalshiError",
@@ -23,6 +24,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseFormatError",
     "ServerError",
     "UnexpectedStatusError",
     "error_from_response",
@@ -45,11 +47,26 @@ KeyLoadReason = Literal[
     "unsupported_format",
     "key_too_small",
     "empty_key_id",
+    "invalid_key_id",
 ]
 
 
+def _restore(cls: type[KalshiError], args: tuple[Any, ...], state: dict[str, Any]) -> KalshiError:
+    error = Exception.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class KalshiError(Exception):
-    """Root of every exception kalshi_auth raises."""
+    """Root of every exception kalshi_auth raises.
+
+    Every one pickles and copies with all its fields (its message included), so it crosses
+    process pools, multiprocessing and task queues.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
 class ConfigurationError(KalshiError, ValueError):
@@ -65,6 +82,16 @@ class KeyLoadError(KalshiError, ValueError):
     def __init__(self, reason: KeyLoadReason, message: str) -> None:
         super().__init__(message)
         self.reason: KeyLoadReason = reason
+
+
+class InvalidRequestError(KalshiError):
+    """The request could not be sent as built (an illegal header value, an unsupported URL
+    scheme, ...). Deterministic, so never retried, and not a connection problem."""
+
+
+class ResponseFormatError(KalshiError):
+    """Kalshi's answer could not be read: an undecodable body (bad gzip), or a success status
+    whose body is not the JSON the API sends (a captive portal's HTML page, a cut-off body)."""
 
 
 class KalshiConnectionError(KalshiError):

@@ -1,20 +1,26 @@
-"""httpx clients that retry per RetryPolicy and turn non-2xx responses into typed errors.
+"""httpx clients that retry per RetryPolicy and turn every failure into a typed KalshiError.
 
 Each attempt goes through ``httpx.Client.send`` and so through KalshiAuth again: every retry
 carries a fresh timestamp and signature. Redirects are never followed (the signature covers
 the path, so a redirected request would be rejected, or worse, signed for the wrong path).
 
+What happens after an attempt is decided once, by ``_Attempts`` (no I/O), for the sync and the
+async client alike; they only do the sending, reading, closing and sleeping.
+
 httpx signs (runs the auth flow) *before* waiting for a pooled connection, so under load a
 request could sit signed in the pool queue until its timestamp is stale. Both clients
-therefore admit at most ``limits.max_connections`` requests at a time, and sign only once
-admitted.
+therefore admit at most as many requests as the connection pool really holds, and sign only
+once admitted; a streamed response keeps its slot until it is closed. Waiting for a slot
+honours the pool timeout.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -22,10 +28,24 @@ import anyio
 import httpx
 
 from ._auth import signed_path
-from ._errors import KalshiConnectionError, KalshiTimeoutError, error_from_response
-from ._retry import RetryPolicy
+from ._errors import (
+    AuthenticationError,
+    InvalidRequestError,
+    KalshiConnectionError,
+    KalshiError,
+    KalshiTimeoutError,
+    ResponseFormatError,
+    error_from_response,
+)
+from ._retry import RetryPolicy, classify_error, retry_after_seconds
+from ._signer import ACCESS_KEY_HEADER
 
 __all__: list[str] = []
+
+logger = logging.getLogger("kalshi_auth")
+
+#: Set on the 204 a DELETE reports when a retry found the key already gone.
+ALREADY_DELETED_HEADER = "X-Kalshi-SDK-Already-Deleted"
 
 
 def _is_standard_status(status_code: int) -> bool:
@@ -36,24 +56,207 @@ def _is_standard_status(status_code: int) -> bool:
     return True
 
 
-def _must_raise(response: httpx.Response, raise_on_error: bool) -> bool:
-    # Non-IANA codes (520, 499) always raise: the generated client cannot represent them
-    # and would fail with a bare ValueError instead.
-    if response.is_success:
-        return False
-    return raise_on_error or not _is_standard_status(response.status_code)
+def safe_url(url: httpx.URL) -> str:
+    """A URL for messages: no userinfo, no query."""
+    return str(url.copy_with(query=None, fragment=None, userinfo=b""))
 
 
-def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> KalshiConnectionError:
-    where = f"{request.method} {request.url.copy_with(query=None)}"
+def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> KalshiError:
+    where = f"{request.method} {safe_url(request.url)}"
+    kind = classify_error(exc)
+    if kind == "deterministic":
+        # Never the exception's own text: h11 quotes the offending header value, which may be a
+        # secret pasted into the wrong place.
+        return InvalidRequestError(
+            f"{where} could not be sent as built ({type(exc).__name__}: an illegal header value "
+            "or an unsupported URL scheme); check the key ID and base_url. Not retried."
+        )
+    if isinstance(exc, httpx.PoolTimeout):
+        return KalshiTimeoutError(
+            f"{where} waited longer than the pool timeout for a free connection; raise "
+            "limits.max_connections or the timeout, or send fewer requests at once"
+        )
     if isinstance(exc, httpx.TimeoutException):
         return KalshiTimeoutError(f"{where} timed out ({type(exc).__name__}); raise the timeout")
     return KalshiConnectionError(f"{where} failed before a response: {type(exc).__name__}: {exc}")
 
 
-def _max_in_flight(kwargs: dict[str, Any]) -> int | None:
+def _looks_like_json(response: httpx.Response) -> bool:
+    content_type = response.headers.get("content-type", "application/json").lower()
+    if "json" not in content_type:
+        return False
+    body = response.content.strip()
+    return (body[:1], body[-1:]) in {(b"{", b"}"), (b"[", b"]")}
+
+
+@dataclass
+class _Attempts:
+    """The attempts of one logical request: retry, fail, or report success. No I/O."""
+
+    policy: RetryPolicy
+    request: httpx.Request
+    raise_on_error: bool
+    attempt: int = 0
+    #: A previous attempt may have reached Kalshi although its answer was lost.
+    maybe_arrived: bool = False
+
+    def after_error(self, exc: httpx.TransportError) -> float:
+        """Seconds to wait before the next attempt; raises the typed error if final."""
+        delay = self.policy.delay_after(self.request.method, self.attempt, error=exc)
+        if delay is None:
+            raise _transport_error(exc, self.request) from exc
+        self.maybe_arrived |= classify_error(exc) == "maybe_arrived"
+        self.attempt += 1
+        return delay
+
+    def after_response(self, response: httpx.Response) -> float | httpx.Response:
+        """The response to return, or seconds to wait before the next attempt; raises the
+        typed error if the answer is a final failure. Error bodies have been read."""
+        status = response.status_code
+        if response.is_success:
+            if self.request.method != "DELETE" and status != 204 and not _looks_like_json(response):
+                raise ResponseFormatError(
+                    f"{self.request.method} {safe_url(self.request.url)} answered {status} with "
+                    f"a body that is not Kalshi's JSON ({response.headers.get('content-type')!r},"
+                    f" {len(response.content)} bytes): a captive portal, a proxy's page or a "
+                    "cut-off answer. Check the network and base_url."
+                )
+            return response
+        if self.maybe_arrived and self._already_deleted(response):
+            logger.warning(
+                "%s %s: an earlier attempt's answer was lost and the retry found the key "
+                "already gone (%s); reporting it as deleted",
+                self.request.method,
+                signed_path(self.request),
+                status,
+            )
+            return httpx.Response(
+                204, headers={ALREADY_DELETED_HEADER: "true"}, request=self.request
+            )
+        delay = self.policy.delay_after(
+            self.request.method,
+            self.attempt,
+            status_code=status,
+            retry_after=retry_after_seconds(response.headers.get("retry-after")),
+        )
+        if delay is not None:
+            self.maybe_arrived |= status in (502, 503, 504)
+            self.attempt += 1
+            return delay
+        if self.raise_on_error or not _is_standard_status(status):
+            # Non-IANA codes (520, 499) always raise: the generated client cannot represent them.
+            raise error_from_response(response, path=signed_path(self.request))
+        return response
+
+    def _already_deleted(self, response: httpx.Response) -> bool:
+        """A repeated DELETE answered 404, or 401 "no such key" when the key deleted itself."""
+        if self.request.method != "DELETE":
+            return False
+        if response.status_code == 404:
+            return True
+        if response.status_code != 401:
+            return False
+        target = signed_path(self.request).rsplit("/", 1)[-1]
+        signer = self.request.headers.get(ACCESS_KEY_HEADER, "")
+        error = error_from_response(response, path=signed_path(self.request))
+        return (
+            isinstance(error, AuthenticationError)
+            and error.cause == "unknown_key"
+            and target == signer
+        )
+
+
+def _pool_limit(kwargs: dict[str, Any]) -> int | None:
+    """How many connections the pool that will really be used holds (None: no limit known)."""
+    transport = kwargs.get("transport")
+    if transport is not None:
+        pool = getattr(transport, "_pool", None)
+        limit = getattr(pool, "_max_connections", None)
+        return limit if isinstance(limit, int) else None
     limits: httpx.Limits = kwargs.get("limits", httpx.Limits(max_connections=100))
     return limits.max_connections
+
+
+def _pool_timeout(request: httpx.Request) -> float | None:
+    timeout = request.extensions.get("timeout", {})
+    value = timeout.get("pool") if isinstance(timeout, dict) else None
+    return value if isinstance(value, int | float) else None
+
+
+class _SyncSlots:
+    """At most ``limit`` requests between signing and closing their response (threads)."""
+
+    def __init__(self, limit: int | None) -> None:
+        self._semaphore = threading.BoundedSemaphore(limit) if limit else None
+
+    @contextlib.contextmanager
+    def held(self, request: httpx.Request) -> Iterator[None]:
+        if self._semaphore is None:
+            yield
+            return
+        timeout = _pool_timeout(request)
+        if not self._semaphore.acquire(timeout=timeout):
+            raise httpx.PoolTimeout("no connection slot freed up", request=request)
+        try:
+            yield
+        finally:
+            self._semaphore.release()
+
+
+class _AsyncSlots:
+    """At most ``limit`` requests between signing and closing their response (tasks)."""
+
+    def __init__(self, limit: int | None) -> None:
+        self._semaphore = anyio.Semaphore(limit) if limit else None
+
+    @contextlib.asynccontextmanager
+    async def held(self, request: httpx.Request) -> AsyncIterator[None]:
+        if self._semaphore is None:
+            yield
+            return
+        timeout = _pool_timeout(request)
+        try:
+            with anyio.fail_after(timeout):
+                await self._semaphore.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout("no connection slot freed up", request=request) from None
+        try:
+            yield
+        finally:
+            self._semaphore.release()
+
+
+class _ReleasingStream(httpx.SyncByteStream):
+    """A streamed body that gives its connection slot back when the response is closed."""
+
+    def __init__(self, stream: httpx.SyncByteStream, release: contextlib.ExitStack) -> None:
+        self._stream, self._release = stream, release
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._stream
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            self._release.close()
+
+
+class _AsyncReleasingStream(httpx.AsyncByteStream):
+    """The async counterpart of _ReleasingStream."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, release: contextlib.AsyncExitStack) -> None:
+        self._stream, self._release = stream, release
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            await self._release.aclose()
 
 
 class SignedClient(httpx.Client):
@@ -63,35 +266,46 @@ class SignedClient(httpx.Client):
         super().__init__(**kwargs, follow_redirects=False)
         self._retry = retry
         self._raise_on_error = raise_on_error
-        slots = _max_in_flight(kwargs)
-        self._slots: AbstractContextManager[Any] = (
-            threading.BoundedSemaphore(slots) if slots else contextlib.nullcontext()
-        )
+        self._slots = _SyncSlots(_pool_limit(kwargs))
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
-        attempt = 0
+        stream = bool(kwargs.get("stream", False))
+        attempts = _Attempts(self._retry, request, self._raise_on_error)
         while True:
+            slot = contextlib.ExitStack()
             try:
-                with self._slots:
-                    response = super().send(request, **kwargs)
+                slot.enter_context(self._slots.held(request))
+                response = super().send(request, **kwargs)
             except httpx.TransportError as exc:
-                delay = self._retry.delay_after(request.method, attempt, error=exc)
-                if delay is None:
-                    raise _connection_error(exc, request) from exc
+                slot.close()
+                delay = attempts.after_error(exc)
+            except httpx.DecodingError as exc:
+                slot.close()
+                raise ResponseFormatError(
+                    f"{request.method} {safe_url(request.url)}: the answer's body could not be "
+                    f"decoded ({type(exc).__name__}); a proxy may have corrupted it"
+                ) from exc
             else:
-                delay = self._retry.delay_after(
-                    request.method, attempt, status_code=response.status_code
-                )
-                if delay is None:
-                    if _must_raise(response, self._raise_on_error):
-                        response.read()
-                        response.close()
-                        raise error_from_response(response, path=signed_path(request))
+                if stream and response.is_success:
+                    response.stream = _ReleasingStream(response.stream, slot)  # type: ignore[arg-type]
                     return response
+                try:
+                    if not stream or not response.is_success:
+                        response.read()
+                    outcome = attempts.after_response(response)
+                except BaseException:
+                    response.close()
+                    raise
+                finally:
+                    slot.close()
+                if isinstance(outcome, httpx.Response):
+                    if outcome is not response:
+                        response.close()
+                    return outcome
                 response.close()
+                delay = outcome
             self._retry.sleep(delay)
-            attempt += 1
 
 
 class AsyncSignedClient(httpx.AsyncClient):
@@ -101,32 +315,43 @@ class AsyncSignedClient(httpx.AsyncClient):
         super().__init__(**kwargs, follow_redirects=False)
         self._retry = retry
         self._raise_on_error = raise_on_error
-        slots = _max_in_flight(kwargs)
-        self._slots: AbstractAsyncContextManager[Any] = (
-            anyio.Semaphore(slots) if slots else contextlib.nullcontext()
-        )
+        self._slots = _AsyncSlots(_pool_limit(kwargs))
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
-        attempt = 0
+        stream = bool(kwargs.get("stream", False))
+        attempts = _Attempts(self._retry, request, self._raise_on_error)
         while True:
+            slot = contextlib.AsyncExitStack()
             try:
-                async with self._slots:
-                    response = await super().send(request, **kwargs)
+                await slot.enter_async_context(self._slots.held(request))
+                response = await super().send(request, **kwargs)
             except httpx.TransportError as exc:
-                delay = self._retry.delay_after(request.method, attempt, error=exc)
-                if delay is None:
-                    raise _connection_error(exc, request) from exc
+                await slot.aclose()
+                delay = attempts.after_error(exc)
+            except httpx.DecodingError as exc:
+                await slot.aclose()
+                raise ResponseFormatError(
+                    f"{request.method} {safe_url(request.url)}: the answer's body could not be "
+                    f"decoded ({type(exc).__name__}); a proxy may have corrupted it"
+                ) from exc
             else:
-                delay = self._retry.delay_after(
-                    request.method, attempt, status_code=response.status_code
-                )
-                if delay is None:
-                    if _must_raise(response, self._raise_on_error):
-                        await response.aread()
-                        await response.aclose()
-                        raise error_from_response(response, path=signed_path(request))
+                if stream and response.is_success:
+                    response.stream = _AsyncReleasingStream(response.stream, slot)  # type: ignore[arg-type]
                     return response
+                try:
+                    if not stream or not response.is_success:
+                        await response.aread()
+                    outcome = attempts.after_response(response)
+                except BaseException:
+                    await response.aclose()
+                    raise
+                finally:
+                    await slot.aclose()
+                if isinstance(outcome, httpx.Response):
+                    if outcome is not response:
+                        await response.aclose()
+                    return outcome
                 await response.aclose()
+                delay = outcome
             await self._retry.async_sleep(delay)
-            attempt += 1

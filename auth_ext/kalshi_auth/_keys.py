@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 
 from ._errors import KeyLoadError
-from ._signer import PrivateKey, check_rsa_key_size
+from ._signer import PrivateKey, check_key_id, check_rsa_key_size
 
 __all__ = ["ENV_KEY_ID", "ENV_KEY_PASSWORD", "ENV_KEY_PATH", "ENV_KEY_PEM", "load_private_key"]
 
@@ -213,6 +213,7 @@ def resolve_credentials(
             f"no API key ID: pass api_key_id or set {ENV_KEY_ID} (the UUID Kalshi shows "
             "next to the key).",
         )
+    check_key_id(key_id)
     if private_key_path is None and private_key_pem is None:
         private_key_path = env.get(ENV_KEY_PATH) or None
         private_key_pem = env.get(ENV_KEY_PEM) or None

@@ -1,30 +1,69 @@
-"""When and how long to wait before retrying a request: a pure policy, sleeps injectable."""
+"""When and how long to wait before retrying a request: a pure policy, sleeps injectable.
+
+What may be repeated depends on whether the failed attempt could have reached Kalshi:
+
+- it never left this machine (no connection could be made, or no pool slot freed up) or Kalshi
+  refused it with 429: any method may be retried, POST included;
+- it may have arrived (the answer was lost: a read timeout, a dropped connection, or a 502/503/
+  504 from a proxy): only GET and DELETE, which are safe to repeat;
+- it cannot succeed as built (an illegal header, an unsupported scheme): never.
+"""
 
 from __future__ import annotations
 
+import email.utils
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import anyio
 import httpx
 
-__all__ = ["RetryPolicy"]
+__all__ = ["RetryPolicy", "classify_error", "retry_after_seconds"]
 
-# Errors after which the request may or may not have reached Kalshi; only retried for
-# methods where a repeat is harmless.
-_RETRYABLE_ERRORS = (httpx.TransportError,)
+#: How an attempt failed without an answer, as far as repeating it goes.
+ErrorKind = Literal["never_sent", "maybe_arrived", "deterministic"]
+
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_DETERMINISTIC = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+
+
+def classify_error(error: BaseException) -> ErrorKind:
+    """Whether a transport error left the request unsent, possibly sent, or unsendable."""
+    if isinstance(error, _DETERMINISTIC):
+        return "deterministic"
+    if isinstance(error, _NEVER_SENT):
+        return "never_sent"
+    return "maybe_arrived"
+
+
+def retry_after_seconds(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
+    """A ``Retry-After`` header (delay-seconds or an HTTP date) in seconds; None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    seconds = when.timestamp() - now()
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter for 429, 502/503/504 and connection errors.
+    """Exponential backoff with full jitter, or Kalshi's ``Retry-After`` capped at ``max_delay``.
 
-    Only ``retry_methods`` (GET and DELETE) are retried: a repeated POST could create a second
-    key. Attempt ``n`` (0-based) waits a uniform random time in ``[0, min(max_delay,
-    base_delay * 2**n)]``. ``sleep``/``async_sleep``/``uniform`` are injectable
-    for tests.
+    Retried: 429 for every method (Kalshi refused it, nothing was done); 502/503/504 and lost
+    answers for ``retry_methods`` (GET and DELETE) only, since a repeated POST could make
+    a second key; connection failures before anything was sent for every method. Attempt ``n``
+    (0-based) waits a uniform random time in ``[0, min(max_delay, base_delay * 2**n)]``.
+    ``sleep``/``async_sleep``/``uniform`` are injectable for tests.
     """
 
     max_retries: int = 2
@@ -39,8 +78,9 @@ class RetryPolicy:
     uniform: Callable[[], float] = field(default=random.random, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0 or self.base_delay < 0 or self.max_delay < 0:
-            raise ValueError("max_retries, base_delay and max_delay must not be negative")
+        numbers = (self.max_retries, self.base_delay, self.max_delay)
+        if any(not math.isfinite(n) or n < 0 for n in numbers):
+            raise ValueError("max_retries, base_delay and max_delay must be finite and >= 0")
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait after failed attempt ``attempt`` (0-based)."""
@@ -53,15 +93,25 @@ class RetryPolicy:
         *,
         status_code: int | None = None,
         error: BaseException | None = None,
+        retry_after: float | None = None,
     ) -> float | None:
-        """Seconds to wait before retrying, or None if this outcome is final."""
-        if attempt >= self.max_retries or method.upper() not in self.retry_methods:
+        """Seconds to wait before retrying, or None if this outcome is final.
+
+        The one place the retry decision is made; the sync and async clients both ask it.
+        """
+        if attempt >= self.max_retries:
             return None
+        idempotent = method.upper() in self.retry_methods
         if error is not None:
-            retryable = isinstance(error, _RETRYABLE_ERRORS)
+            kind = classify_error(error) if isinstance(error, httpx.TransportError) else None
+            retryable = kind == "never_sent" or (kind == "maybe_arrived" and idempotent)
         else:
-            retryable = status_code in self.retry_statuses
-        return self.backoff(attempt) if retryable else None
+            retryable = status_code in self.retry_statuses and (status_code == 429 or idempotent)
+        if not retryable:
+            return None
+        if retry_after is not None:
+            return min(self.max_delay, retry_after)
+        return self.backoff(attempt)
 
 
 NO_RETRIES = RetryPolicy(max_retries=0)

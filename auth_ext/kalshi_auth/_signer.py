@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import time
 from collections.abc import Callable
 from typing import Literal
@@ -87,6 +88,43 @@ def check_rsa_key_size(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> None:
         )
 
 
+MAX_KEY_ID_LENGTH = 128
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+
+
+def check_key_id(key_id: object) -> None:
+    """Refuse what cannot be an API key ID, before it is sent or printed anywhere.
+
+    Surrounding whitespace is tolerated (and stripped by the signer). Messages describe the
+    problem and never echo the value: a swapped variable may hold a private key.
+    """
+    if not isinstance(key_id, str) or not key_id.strip():
+        raise KeyLoadError(
+            "empty_key_id",
+            "the API key ID is empty; pass the key's ID (a UUID shown when the key was "
+            "created) as api_key_id or set KALSHI_API_KEY_ID.",
+        )
+    value = key_id.strip()
+    if "-----BEGIN" in value or "PRIVATE KEY" in value or "\\n" in value:
+        raise KeyLoadError(
+            "invalid_key_id",
+            "the API key ID holds PEM key text: the key ID and the private key look swapped. "
+            "The key ID is a UUID; the PEM goes in private_key_pem (or KALSHI_PRIVATE_KEY_PEM).",
+        )
+    if len(value) > MAX_KEY_ID_LENGTH:
+        raise KeyLoadError(
+            "invalid_key_id",
+            f"the API key ID is {len(value)} characters long; Kalshi key IDs are UUIDs "
+            f"(36 characters). Check that api_key_id (or KALSHI_API_KEY_ID) holds the key ID.",
+        )
+    if not _VISIBLE_ASCII.fullmatch(value):
+        raise KeyLoadError(
+            "invalid_key_id",
+            "the API key ID contains whitespace, control or non-ASCII characters; Kalshi key "
+            "IDs are UUIDs. Check api_key_id (or KALSHI_API_KEY_ID) for a stray character.",
+        )
+
+
 def _rsa_pss(key: rsa.RSAPrivateKey) -> Callable[[bytes], bytes]:
     def sign(message: bytes) -> bytes:
         return key.sign(message, _PSS, _HASH)
@@ -111,12 +149,7 @@ class KalshiSigner:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if not isinstance(key_id, str) or not key_id.strip():
-            raise KeyLoadError(
-                "empty_key_id",
-                "the API key ID is empty; pass the key's ID (a UUID shown when the key was "
-                "created) as api_key_id or set KALSHI_API_KEY_ID.",
-            )
+        check_key_id(key_id)
         if isinstance(private_key, rsa.RSAPrivateKey):
             check_rsa_key_size(private_key)
             self._sign = _rsa_pss(private_key)
