@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import time
 from collections.abc import Callable, Generator, Mapping
 
 import httpx
 
+from ._errors import ConfigurationError
 from ._keys import load_private_key, resolve_credentials
 from ._signer import KalshiSigner
 
-__all__ = ["KalshiAuth"]
+__all__ = ["KalshiAuth", "is_loopback", "signed_path"]
+
+# Where the first hop of a request went; httpx copies extensions onto redirect requests.
+_ORIGIN = "kalshi_auth.origin"
 
 
 def signed_path(request: httpx.Request) -> str:
     """The request's path as sent on the wire (percent-encoded, from the host root), no query."""
     return request.url.raw_path.split(b"?", 1)[0].decode("ascii")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (plain http is acceptable only there)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_prefix(prefix: str, what: str) -> str:
+    if not prefix.startswith("/") or "?" in prefix or "#" in prefix:
+        raise ConfigurationError(f"{what} must be a URL path starting with '/', not {prefix!r}")
+    return prefix.rstrip("/")
 
 
 class KalshiAuth(httpx.Auth):
@@ -30,8 +51,21 @@ class KalshiAuth(httpx.Auth):
     requires_request_body = False
     requires_response_body = False
 
-    def __init__(self, signer: KalshiSigner) -> None:
+    def __init__(
+        self, signer: KalshiSigner, *, path_rewrite: tuple[str, str] | None = None
+    ) -> None:
+        """``path_rewrite=(local_prefix, kalshi_prefix)`` is for a reverse proxy that rewrites
+        paths: a request to ``local_prefix/...`` is signed as Kalshi will see it,
+        ``kalshi_prefix/...``. Without it the path is signed exactly as sent."""
         self.signer = signer
+        self.path_rewrite = (
+            None
+            if path_rewrite is None
+            else (
+                _check_prefix(path_rewrite[0], "the local path prefix"),
+                _check_prefix(path_rewrite[1], "the Kalshi path prefix"),
+            )
+        )
 
     @classmethod
     def from_key_file(
@@ -71,9 +105,28 @@ class KalshiAuth(httpx.Auth):
         credentials = resolve_credentials(environ=environ)
         return cls(KalshiSigner(credentials.key_id, credentials.private_key, clock=clock))
 
+    def path_to_sign(self, request: httpx.Request) -> str:
+        """The path Kalshi will see for ``request`` (see ``path_rewrite``)."""
+        path = signed_path(request)
+        if self.path_rewrite is not None:
+            local, kalshi = self.path_rewrite
+            if path == local or path.startswith(local + "/"):
+                return kalshi + path[len(local) :]
+        return path
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        url = request.url
+        origin = (url.scheme, url.host, url.port)
+        if request.extensions.setdefault(_ORIGIN, origin) != origin:
+            yield request  # a redirect to another origin: never hand it our signature
+            return
+        if url.scheme != "https" and not is_loopback(url.host):
+            raise ConfigurationError(
+                f"refusing to sign a plain {url.scheme}:// request to {url.host}: anyone on the "
+                "path could replay it. Use https (plain http is allowed to loopback only)."
+            )
         # Item assignment: about half the cost of Headers.update, which builds a Headers first.
-        for name, value in self.signer.sign(request.method, signed_path(request)).items():
+        for name, value in self.signer.sign(request.method, self.path_to_sign(request)).items():
             request.headers[name] = value
         yield request
 

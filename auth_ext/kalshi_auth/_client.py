@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import math
 import os
 import threading
@@ -16,7 +15,7 @@ import httpx
 from attrs import define, field
 from kalshi_api_keys_client import AuthenticatedClient
 
-from ._auth import KalshiAuth
+from ._auth import KalshiAuth, is_loopback
 from ._errors import ConfigurationError, KalshiAPIError, unexpected_status_error
 from ._http import AsyncSignedClient, SignedClient
 from ._keys import resolve_credentials
@@ -156,7 +155,7 @@ def _check_base_url(base_url: str) -> str:
         )
     if url.query or url.fragment:
         raise ConfigurationError(f"base_url {base_url!r} must not have a query or fragment")
-    if url.scheme == "http" and not _is_loopback(url.host):
+    if url.scheme == "http" and not is_loopback(url.host):
         raise ConfigurationError(
             f"base_url {base_url!r} uses plain http to a non-loopback host; signed requests "
             "could be replayed by anyone on the path. Use https."
@@ -193,15 +192,6 @@ _OWN_SETTINGS = {
 }
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def signed_client(
     *,
     api_key_id: str | None = None,
@@ -216,6 +206,7 @@ def signed_client(
     raise_on_error: bool = True,
     auth: KalshiAuth | None = None,
     headers: Mapping[str, str] | None = None,
+    kalshi_path_prefix: str | None = None,
     httpx_args: Mapping[str, Any] | None = None,
     environ: Mapping[str, str] | None = None,
     clock: Callable[[], float] = time.time,
@@ -228,7 +219,10 @@ def signed_client(
     ``KALSHI_PRIVATE_KEY_PASSWORD``. Or pass a ready ``auth``.
 
     Host: ``environment`` ``"prod"`` (the default) or ``"demo"``, or an explicit ``base_url``
-    (e.g. a proxy, or the bundled fake exchange). Non-2xx responses raise
+    (e.g. a proxy, or the bundled fake exchange). Behind a reverse proxy that rewrites paths,
+    ``kalshi_path_prefix`` is the path Kalshi sees for ``base_url``'s path (e.g.
+    ``"/trade-api/v2"`` for ``https://proxy/kalshi-api``), so requests are signed for the path
+    Kalshi verifies; without it they are signed exactly as sent. Non-2xx responses raise
     :class:`KalshiAPIError` subclasses unless ``raise_on_error=False``. GET and DELETE are
     retried ``max_retries`` times (default 2) on 429/502/503/504 and connection errors; POST
     never is. Use it as a context manager (``with`` or ``async with``) to close connections.
@@ -269,6 +263,9 @@ def signed_client(
                 f"pass auth or key settings, not both: {', '.join(given)} would be ignored "
                 "next to a ready auth (build the KalshiAuth with them instead)"
             )
+    if kalshi_path_prefix is not None:
+        local_prefix = httpx.URL(url).path
+        auth = KalshiAuth(auth.signer, path_rewrite=(local_prefix, kalshi_path_prefix))
     extra = dict(httpx_args or {})
     overridden = sorted(set(extra) & set(_OWN_SETTINGS))
     if overridden:

@@ -285,8 +285,13 @@ def _hint(status: int, path: str, code: str | None, details: str | None) -> str 
             "Kalshi's credential registry does not see the FCM subtrader yet; retry once the "
             "subtrader's creation has propagated"
         )
+    if status == 404 and "/trade-api/v2/" not in path:
+        return (
+            "The path lacks /trade-api/v2: base_url should end with it (e.g. "
+            "https://external-api.kalshi.com/trade-api/v2)"
+        )
     if status == 429:
-        return "Rate limited: back off and retry (GET and DELETE are retried automatically)"
+        return "Rate limited: back off and retry (requests Kalshi refused are retried)"
     if 300 <= status < 400:
         return (
             "Redirects are not followed because the signature covers the path; "

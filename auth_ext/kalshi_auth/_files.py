@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from ._errors import KalshiError
+
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV}
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 __all__ = ["FileExistsRefusedError", "check_writable", "save_private_key", "write_secret_file"]
 
@@ -19,6 +23,10 @@ class FileExistsRefusedError(KalshiError, FileExistsError):
 def check_writable(path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
     """Fail now, before any key is made, if ``path`` could not be written later."""
     target = Path(path).expanduser()
+    if target.is_symlink() and not overwrite:
+        raise FileExistsRefusedError(
+            f"{str(target)!r} is a symbolic link; refusing to write a key through it"
+        )
     if target.exists() and not overwrite:
         raise FileExistsRefusedError(f"{str(target)!r} already exists; refusing to overwrite it")
     if target.is_dir():
@@ -36,30 +44,108 @@ def write_secret_file(
 ) -> Path:
     """Write ``data`` to ``path`` atomically with ``mode``: a crash leaves no partial file.
 
-    The temporary file is created 0600 in the same directory, fsynced, then linked (no
-    overwrite) or renamed (overwrite) into place.
+    The data goes to a file that has no name yet (``O_TMPFILE``; elsewhere a 0600 temporary
+    name in the same directory), is fsynced, gets its mode through its descriptor, and is then
+    linked into place, which fails rather than replace or follow anything at ``path`` (a
+    symlink planted there included). On a file system without hard links the name is
+    reserved with ``O_EXCL | O_NOFOLLOW`` and the file renamed over its own placeholder. The
+    directory is fsynced last, so a saved key survives a power loss.
     """
     target = check_writable(path, overwrite=overwrite)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    directory = target.parent
+    if not overwrite:
+        fd = _unnamed_file(directory)
+        if fd is not None:
+            try:
+                _fill(fd, data, mode)
+                _link_descriptor(fd, target)
+            except FileExistsError:
+                raise _exists(target) from None
+            except OSError:
+                pass  # no /proc, or no hard links here: the named way below
+            else:
+                _sync_directory(directory)
+                return target
+            finally:
+                os.close(fd)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        try:
+            _fill(fd, data, mode)
+        finally:
+            os.close(fd)
         if overwrite:
             os.replace(tmp, target)
         else:
-            try:
-                os.link(tmp, target)  # fails if target appeared meanwhile: no silent overwrite
-            except FileExistsError:
-                raise FileExistsRefusedError(
-                    f"{str(target)!r} already exists; refusing to overwrite it"
-                ) from None
+            _link_or_claim(tmp, target, mode)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+    _sync_directory(directory)
     return target
+
+
+def _unnamed_file(directory: Path) -> int | None:
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag:
+        return None
+    try:
+        return os.open(directory, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        return None  # not supported by this file system
+
+
+def _link_descriptor(fd: int, target: Path) -> None:
+    """Give the unnamed file behind ``fd`` the name ``target``; EEXIST if the name is taken.
+
+    A directory descriptor makes os.link use linkat(AT_SYMLINK_FOLLOW), which follows the
+    /proc/self/fd link to the file itself (plain link() would not).
+    """
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", target.name, dst_dir_fd=directory, follow_symlinks=True)
+    finally:
+        os.close(directory)
+
+
+def _fill(fd: int, data: bytes, mode: int) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.fsync(fd)
+    os.fchmod(fd, mode)
+
+
+def _link_or_claim(tmp: str, target: Path, mode: int) -> None:
+    try:
+        os.link(tmp, target)  # fails if target appeared meanwhile: no silent overwrite
+        return
+    except FileExistsError:
+        raise _exists(target) from None
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+    # No hard links here (FAT, some network and FUSE file systems): claim the name, then
+    # rename the finished file over that empty placeholder of ours.
+    try:
+        claim = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, mode)
+    except FileExistsError:
+        raise _exists(target) from None
+    os.close(claim)
+    os.replace(tmp, target)
+
+
+def _exists(target: Path) -> FileExistsRefusedError:
+    return FileExistsRefusedError(f"{str(target)!r} already exists; refusing to overwrite it")
+
+
+def _sync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a directory
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def save_private_key(path: str | os.PathLike[str], pem: str | bytes) -> Path:

@@ -51,9 +51,10 @@ def _read_key_file(path: str | os.PathLike[str]) -> bytes:
 
 
 def _normalise_pem(data: bytes) -> bytes:
-    # Environment variables and JSON configs often carry the PEM with literal "\n" escapes.
+    # Environment variables and JSON configs often carry the PEM with literal "\n" (or, from
+    # Windows, "\r\n") escapes.
     if b"\n" not in data.strip() and b"\\n" in data:
-        data = data.replace(b"\\n", b"\n")
+        data = data.replace(b"\\r\\n", b"\n").replace(b"\\n", b"\n")
     return data.strip() + b"\n"
 
 
@@ -214,6 +215,7 @@ def resolve_credentials(
             "next to the key).",
         )
     check_key_id(key_id)
+    env_password = env.get(ENV_KEY_PASSWORD) or None
     if private_key_path is None and private_key_pem is None:
         private_key_path = env.get(ENV_KEY_PATH) or None
         private_key_pem = env.get(ENV_KEY_PEM) or None
@@ -223,7 +225,24 @@ def resolve_credentials(
                 f"no private key: pass private_key_path or private_key_pem, or set "
                 f"{ENV_KEY_PATH} or {ENV_KEY_PEM}.",
             )
-    if private_key_password is None:
-        private_key_password = env.get(ENV_KEY_PASSWORD) or None
+        if private_key_path is not None and private_key_pem is not None:
+            raise KeyLoadError(
+                "ambiguous_key_source",
+                f"both {ENV_KEY_PATH} and {ENV_KEY_PEM} are set; unset one of them so it is "
+                "clear which private key to sign with.",
+            )
+        if private_key_password is None:
+            private_key_password = env_password
+    elif private_key_password is None and env_password is not None:
+        # An explicit key: the variable's password (meant for the environment's key) is used
+        # only if this key turns out to need one.
+        try:
+            key = load_private_key(private_key_path, pem=private_key_pem)
+        except KeyLoadError as exc:
+            if exc.reason != "password_required":
+                raise
+            private_key_password = env_password
+        else:
+            return Credentials(key_id=key_id.strip(), private_key=key)
     key = load_private_key(private_key_path, pem=private_key_pem, password=private_key_password)
     return Credentials(key_id=key_id.strip(), private_key=key)
