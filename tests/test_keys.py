@@ -198,7 +198,7 @@ def _openssh_armour(cipher: bytes) -> bytes:
         + _ssh_string(public)
         + _ssh_string(os.urandom(160))
     )
-    kind = b"OPENSSH " + b"PRIVATE KEY-----"
+    kind = b"OPENSSH PRIVATE" + b" KEY-----"
     return b"-----BEGIN " + kind + b"\n" + base64.b64encode(body) + b"\n-----END " + kind + b"\n"
 
 

@@ -15,9 +15,6 @@ from ._signer import KalshiSigner
 
 __all__ = ["KalshiAuth", "is_loopback", "signed_path"]
 
-# Where the first hop of a request went; httpx copies extensions onto redirect requests.
-_ORIGIN = "kalshi_auth.origin"
-
 
 def signed_path(request: httpx.Request) -> str:
     """The request's path as sent on the wire (percent-encoded, from the host root), no query."""
@@ -116,10 +113,6 @@ class KalshiAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         url = request.url
-        origin = (url.scheme, url.host, url.port)
-        if request.extensions.setdefault(_ORIGIN, origin) != origin:
-            yield request  # a redirect to another origin: never hand it our signature
-            return
         if url.scheme != "https" and not is_loopback(url.host):
             raise ConfigurationError(
                 f"refusing to sign a plain {url.scheme}:// request to {url.host}: anyone on the "
@@ -128,7 +121,26 @@ class KalshiAuth(httpx.Auth):
         # Item assignment: about half the cost of Headers.update, which builds a Headers first.
         for name, value in self.signer.sign(request.method, self.path_to_sign(request)).items():
             request.headers[name] = value
-        yield request
+        response = yield request
+        if response.history:
+            _refuse_redirects(request, response)
 
     def __repr__(self) -> str:
         return f"KalshiAuth({self.signer!r})"
+
+
+def _refuse_redirects(request: httpx.Request, response: httpx.Response) -> None:
+    """httpx follows redirects inside one auth step and copies every header but Authorization
+    onto each hop, so a client that follows them hands the signature to wherever it is sent.
+    KalshiAuth cannot stop the copy; it refuses to let such a call pass unnoticed."""
+    first = request.url
+    hops = [hop.request.url for hop in (*response.history[1:], response)]
+    elsewhere = [
+        u for u in hops if (u.scheme, u.host, u.port) != (first.scheme, first.host, first.port)
+    ]
+    where = f" to another origin ({elsewhere[0].host})" if elsewhere else ""
+    raise ConfigurationError(
+        f"the httpx client followed a redirect{where} and sent the Kalshi signature headers "
+        "along; build it with follow_redirects=False (httpx's default). Kalshi does not "
+        "redirect signed API requests, and the signature covers the original path."
+    )

@@ -140,7 +140,8 @@ class KalshiClient(AuthenticatedClient):
 def _check_base_url(base_url: str) -> str:
     try:
         url = httpx.URL(base_url)
-        url.port  # noqa: B018  (parses the port: raises for a bad one)
+        if url.port is not None and not 0 < url.port < 65536:
+            raise ValueError(f"port {url.port} is out of range")
     except (httpx.InvalidURL, ValueError, TypeError) as exc:
         raise ConfigurationError(
             f"base_url is not a valid URL ({exc}); expected e.g. "

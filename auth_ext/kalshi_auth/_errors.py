@@ -52,7 +52,7 @@ KeyLoadReason = Literal[
 
 
 def _restore(cls: type[KalshiError], args: tuple[Any, ...], state: dict[str, Any]) -> KalshiError:
-    error = Exception.__new__(cls)
+    error = cls.__new__(cls)
     error.args = args
     error.__dict__.update(state)
     return error

@@ -16,9 +16,9 @@ class GenerateApiKeyResponse:
     """
     Attributes:
         api_key_id (str): Unique identifier for the newly generated API key
-        private_key (str): The private key as PEM: PKCS#1 (`-----BEGIN RSA PRIVATE KEY-----`) for an `rsa` key, PKCS#8
-            (`-----BEGIN PRIVATE KEY-----`) for an `ed25519` key. Store it safely: it is shown in this response only and
-            cannot be fetched again.
+        private_key (str): The private key as PEM: PKCS#1 (a `BEGIN RSA PRIVATE KEY` block) for an `rsa` key, PKCS#8 (a
+            `BEGIN PRIVATE KEY` block) for an `ed25519` key. Store it safely: it is shown in this response only and cannot
+            be fetched again.
         key_type (str | Unset): The key's signature algorithm (an ApiKeyType value: `rsa` or `ed25519`).
         warning (None | str | Unset): Set only when the new key is bound to an FCM subtrader that lacks one of its risk
             controls (the initial-margin cap for margin trading, or the daily cap for event contracts). The key is still
