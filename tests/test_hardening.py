@@ -21,7 +21,14 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
+from kalshi_api_keys_client.api.api_keys import (
+    ApiKeysApi,
+    AsyncApiKeysApi,
+    delete_api_key,
+    generate_api_key,
+    get_api_keys,
+)
+from kalshi_api_keys_client.models import GenerateApiKeyRequest
 from kalshi_auth import (
     AuthenticationError,
     ConfigurationError,
@@ -231,8 +238,6 @@ def test_a_post_whose_answer_was_lost_is_never_repeated() -> None:
     sleeps = Sleeps()
     client = in_process(exchange, admin.api_key_id, admin.private_key_pem, first=_lose,
                         retry=policy(sleeps))  # fmt: skip
-    from kalshi_api_keys_client.models import GenerateApiKeyRequest
-
     with pytest.raises(KalshiTimeoutError):
         ApiKeysApi(client).generate_api_key(GenerateApiKeyRequest(name="once"))
     assert sleeps == [] and len(exchange.requests) == 1
@@ -289,6 +294,30 @@ def test_unreadable_success_bodies_are_typed(
         return
     with pytest.raises(error):
         ApiKeysApi(client).get_api_keys()
+
+
+@pytest.mark.parametrize(("status", "call"), [
+    (202, lambda c: get_api_keys.sync(client=c)),
+    (200, lambda c: generate_api_key.sync(client=c, body=GenerateApiKeyRequest(name="n"))),
+    (200, lambda c: delete_api_key.sync("k", client=c)),
+], ids=["list-202", "generate-200", "delete-200"])  # fmt: skip
+def test_an_undocumented_2xx_from_the_free_functions_raises_too(
+    status: int, call: Callable[[KalshiClient], object]
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json={"api_keys": [], "api_key_id": "k", "private_key": "p"})
+
+    client = signed_client(
+        api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE,
+        httpx_args={"transport": httpx.MockTransport(answer)},
+    )  # fmt: skip
+    with pytest.raises(UnexpectedStatusError, match=str(status)):
+        call(client)
+    opted_out = signed_client(
+        api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE, raise_on_error=False,
+        httpx_args={"transport": httpx.MockTransport(answer)},
+    )  # fmt: skip
+    assert call(opted_out) is None  # the generated behaviour, as documented
 
 
 def test_connection_messages_carry_no_query(live: Exchange) -> None:

@@ -14,10 +14,11 @@ from typing import Any, Literal, NoReturn
 import httpx
 from attrs import define, field
 from kalshi_api_keys_client import AuthenticatedClient
+from kalshi_api_keys_client.api.api_keys import DOCUMENTED_STATUSES
 
 from ._auth import KalshiAuth, is_loopback
 from ._errors import ConfigurationError, KalshiAPIError, unexpected_status_error
-from ._http import AsyncSignedClient, SignedClient
+from ._http import AsyncSignedClient, DocumentedStatuses, SignedClient
 from ._keys import resolve_credentials
 from ._retry import RetryPolicy
 from ._signer import ACCESS_KEY_HEADER, KalshiSigner
@@ -68,6 +69,7 @@ class KalshiClient(AuthenticatedClient):
             "verify": self._verify_ssl,
             "retry": self._retry,
             "raise_on_error": self._raise_on_error,
+            "documented": DocumentedStatuses(httpx.URL(self._base_url).path, DOCUMENTED_STATUSES),
             **self._httpx_args,
         }
 

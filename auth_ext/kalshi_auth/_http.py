@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -36,6 +37,7 @@ from ._errors import (
     KalshiTimeoutError,
     ResponseFormatError,
     error_from_response,
+    unexpected_status_error,
 )
 from ._retry import RetryPolicy, classify_error, retry_after_seconds
 from ._signer import ACCESS_KEY_HEADER
@@ -89,6 +91,28 @@ def _looks_like_json(response: httpx.Response) -> bool:
     return (body[:1], body[-1:]) in {(b"{", b"}"), (b"[", b"]")}
 
 
+class DocumentedStatuses:
+    """Which statuses the spec documents for the operation a request path belongs to."""
+
+    def __init__(self, base_path: str, table: Mapping[tuple[str, str], tuple[int, ...]]) -> None:
+        prefix = re.escape(base_path.rstrip("/"))
+        self._routes = [
+            (
+                method,
+                re.compile(prefix + re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(path)) + "$"),
+                statuses,
+            )
+            for (method, path), statuses in table.items()
+        ]
+
+    def of(self, method: str, path: str) -> tuple[int, ...] | None:
+        """The documented statuses, or None for a request outside the spec's operations."""
+        for route_method, pattern, statuses in self._routes:
+            if route_method == method and pattern.match(path):
+                return statuses
+        return None
+
+
 @dataclass
 class _Attempts:
     """The attempts of one logical request: retry, fail, or report success. No I/O."""
@@ -96,6 +120,7 @@ class _Attempts:
     policy: RetryPolicy
     request: httpx.Request
     raise_on_error: bool
+    documented: DocumentedStatuses | None = None
     attempt: int = 0
     #: A previous attempt may have reached Kalshi although its answer was lost.
     maybe_arrived: bool = False
@@ -121,6 +146,13 @@ class _Attempts:
                     f" {len(response.content)} bytes): a captive portal, a proxy's page or a "
                     "cut-off answer. Check the network and base_url."
                 )
+            if self.raise_on_error and self.documented is not None:
+                path = signed_path(self.request)
+                statuses = self.documented.of(self.request.method, path)
+                if statuses is not None and status not in statuses:
+                    raise unexpected_status_error(
+                        status, response.content, self.request.method, path
+                    )
             return response
         if self.maybe_arrived and self._already_deleted(response):
             logger.warning(
@@ -262,16 +294,24 @@ class _AsyncReleasingStream(httpx.AsyncByteStream):
 class SignedClient(httpx.Client):
     """httpx.Client with Kalshi's retry and error policy in ``send``."""
 
-    def __init__(self, *, retry: RetryPolicy, raise_on_error: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        retry: RetryPolicy,
+        raise_on_error: bool,
+        documented: DocumentedStatuses | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs, follow_redirects=False)
         self._retry = retry
         self._raise_on_error = raise_on_error
+        self._documented = documented
         self._slots = _SyncSlots(_pool_limit(kwargs))
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
         stream = bool(kwargs.get("stream", False))
-        attempts = _Attempts(self._retry, request, self._raise_on_error)
+        attempts = _Attempts(self._retry, request, self._raise_on_error, self._documented)
         while True:
             slot = contextlib.ExitStack()
             try:
@@ -311,16 +351,24 @@ class SignedClient(httpx.Client):
 class AsyncSignedClient(httpx.AsyncClient):
     """httpx.AsyncClient with Kalshi's retry and error policy in ``send``."""
 
-    def __init__(self, *, retry: RetryPolicy, raise_on_error: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        retry: RetryPolicy,
+        raise_on_error: bool,
+        documented: DocumentedStatuses | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs, follow_redirects=False)
         self._retry = retry
         self._raise_on_error = raise_on_error
+        self._documented = documented
         self._slots = _AsyncSlots(_pool_limit(kwargs))
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
         stream = bool(kwargs.get("stream", False))
-        attempts = _Attempts(self._retry, request, self._raise_on_error)
+        attempts = _Attempts(self._retry, request, self._raise_on_error, self._documented)
         while True:
             slot = contextlib.AsyncExitStack()
             try:

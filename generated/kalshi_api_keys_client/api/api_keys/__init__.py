@@ -13,7 +13,40 @@ from ...models.get_api_keys_response import GetApiKeysResponse
 from ...types import UNSET, Response, Unset
 from . import create_api_key, delete_api_key, generate_api_key, get_api_keys
 
-__all__ = ["ApiKeysApi", "AsyncApiKeysApi"]
+__all__ = ["DOCUMENTED_STATUSES", "ApiKeysApi", "AsyncApiKeysApi"]
+
+#: Every status each operation documents, by (METHOD, path template relative to the server
+#: URL); a client can tell from it that an answer is outside the spec.
+DOCUMENTED_STATUSES: dict[tuple[str, str], tuple[int, ...]] = {
+    ("GET", "/api_keys"): (
+        200,
+        401,
+        500,
+    ),
+    ("POST", "/api_keys"): (
+        201,
+        400,
+        401,
+        403,
+        409,
+        500,
+    ),
+    ("POST", "/api_keys/generate"): (
+        201,
+        400,
+        401,
+        403,
+        409,
+        500,
+    ),
+    ("DELETE", "/api_keys/{api_key}"): (
+        204,
+        400,
+        401,
+        404,
+        500,
+    ),
+}
 
 
 def _unexpected(
