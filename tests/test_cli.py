@@ -189,7 +189,7 @@ def test_register_removes_the_staged_key_when_the_server_refuses(shell: Shell) -
 
 
 def _staged_files(shell: Shell) -> list[Path]:
-    return sorted(shell.home.glob(".kalshi-keys-*.pem.pending"))
+    return sorted(shell.home.glob("kalshi-pending-*.pem"))
 
 
 def test_register_keeps_the_staged_key_when_the_answer_is_unreadable(shell: Shell) -> None:
@@ -275,8 +275,10 @@ def test_generate_deletes_the_new_key_when_the_file_cannot_be_written(shell: She
     assert result.code == EXIT_ERROR
     assert "was deleted again on the server" in result.err
     assert new_ids(shell) == set()
-    assert [r.method for r in shell.exchange.requests] == ["POST", "DELETE"]
+    # The GET is the key list taken before generating, to find the key again if interrupted.
+    assert [r.method for r in shell.exchange.requests] == ["GET", "POST", "DELETE"]
     assert (shell.home / "gen.pem").read_text() == "someone else got here first"
+    assert "a file of that name appeared meanwhile" in result.err  # the cause, never "None"
 
 
 def test_generate_prints_the_key_once_when_save_and_cleanup_both_fail(shell: Shell) -> None:

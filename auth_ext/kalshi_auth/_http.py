@@ -209,6 +209,23 @@ def _pool_limit(kwargs: dict[str, Any]) -> int | None:
     return limits.max_connections
 
 
+def _fit_deadline(request: httpx.Request, policy: RetryPolicy) -> None:
+    """Shrink this attempt's timeouts so that it cannot run past the policy's deadline."""
+    remaining = policy.remaining()
+    if remaining is None:
+        return
+    if remaining <= 0:
+        raise KalshiTimeoutError(
+            f"{request.method} {safe_url(request.url)}: the time allowed for this call ran out "
+            "(the timeout covers retries too); raise it or retry later"
+        )
+    timeout = dict(request.extensions.get("timeout") or {})
+    for phase in ("connect", "read", "write", "pool"):
+        current = timeout.get(phase)
+        timeout[phase] = remaining if current is None else min(current, remaining)
+    request.extensions["timeout"] = timeout
+
+
 def _pool_timeout(request: httpx.Request) -> float | None:
     timeout = request.extensions.get("timeout", {})
     value = timeout.get("pool") if isinstance(timeout, dict) else None
@@ -313,6 +330,7 @@ class SignedClient(httpx.Client):
         stream = bool(kwargs.get("stream", False))
         attempts = _Attempts(self._retry, request, self._raise_on_error, self._documented)
         while True:
+            _fit_deadline(request, self._retry)
             slot = contextlib.ExitStack()
             try:
                 slot.enter_context(self._slots.held(request))
@@ -370,6 +388,7 @@ class AsyncSignedClient(httpx.AsyncClient):
         stream = bool(kwargs.get("stream", False))
         attempts = _Attempts(self._retry, request, self._raise_on_error, self._documented)
         while True:
+            _fit_deadline(request, self._retry)
             slot = contextlib.AsyncExitStack()
             try:
                 await slot.enter_async_context(self._slots.held(request))

@@ -76,6 +76,9 @@ class RetryPolicy:
         default=anyio.sleep, repr=False, compare=False
     )
     uniform: Callable[[], float] = field(default=random.random, repr=False, compare=False)
+    #: A ``time.monotonic()`` instant no attempt may run past (attempts' timeouts shrink to
+    #: fit, and no retry starts after it); None: only ``max_retries`` bounds the total.
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         numbers = (self.max_retries, self.base_delay, self.max_delay)
@@ -109,9 +112,14 @@ class RetryPolicy:
             retryable = status_code in self.retry_statuses and (status_code == 429 or idempotent)
         if not retryable:
             return None
-        if retry_after is not None:
-            return min(self.max_delay, retry_after)
-        return self.backoff(attempt)
+        delay = self.backoff(attempt) if retry_after is None else min(self.max_delay, retry_after)
+        if self.deadline is not None and time.monotonic() + delay >= self.deadline:
+            return None
+        return delay
+
+    def remaining(self) -> float | None:
+        """Seconds left before ``deadline`` (None without one; 0 once it has passed)."""
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
 
 
 NO_RETRIES = RetryPolicy(max_retries=0)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
+from importlib import metadata
 from pathlib import Path
 
 from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, ApiKeyScope
 
 from .._errors import ConfigurationError, KalshiError, KeyLoadError
+from .._signer import check_key_id
 from ._commands import delete, generate, keygen, list_, register, report_new_key, whoami
-from ._console import Console, UsageError
+from ._console import Console, Interrupted, UsageError, safe
 from ._keygen import KEY_SIZES, KEY_TYPES, AskPassphrase, new_passphrase
 from ._newkey import Destination, KeySpec
 from ._rotate import rotate
@@ -33,7 +37,9 @@ from KALSHI_PRIVATE_KEY_PASSWORD, or a prompt. The host is production unless
 --env demo or --base-url says otherwise.
 
 exit status: 0 success, 1 the API or a key/file refused (one line on stderr),
-             2 the command line is wrong, 130 interrupted"""
+             2 the command line is wrong, 130 interrupted (Ctrl-C or SIGTERM)
+
+--debug (or KALSHI_KEYS_DEBUG=1) adds the traceback of an unexpected error, for bug reports."""
 
 _EXAMPLES = {
     "keygen": """\
@@ -108,9 +114,22 @@ def _positive(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
     return value
+
+
+def _key_id(text: str) -> str:
+    """A key ID from the command line: refused before any request if it cannot be one."""
+    if text.strip() in {"", ".", ".."} or "/" in text:
+        raise argparse.ArgumentTypeError(
+            "not a key ID (Kalshi key IDs are UUIDs, e.g. 6a1f0c2e-...); check what you pasted"
+        )
+    try:
+        check_key_id(text)
+    except KeyLoadError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text.strip()
 
 
 def _name(text: str) -> str:
@@ -132,15 +151,22 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
         help="API root instead of --env, e.g. http://127.0.0.1:8080/trade-api/v2",
     )  # fmt: skip
     group.add_argument(
-        "--key-id", default=argparse.SUPPRESS, help="API key ID (default: $KALSHI_API_KEY_ID)"
-    )
+        "--key-id", type=_key_id, default=argparse.SUPPRESS,
+        help="API key ID (default: $KALSHI_API_KEY_ID)",
+    )  # fmt: skip
     group.add_argument(
         "--key-file", type=Path, default=argparse.SUPPRESS,
         help="its private key file (default: $KALSHI_PRIVATE_KEY_PATH or $KALSHI_PRIVATE_KEY_PEM)",
     )  # fmt: skip
     group.add_argument(
+        "--password-env", metavar="VAR", default=argparse.SUPPRESS,
+        help="read an encrypted key file's password from environment variable VAR "
+        "(default: $KALSHI_PRIVATE_KEY_PASSWORD, else a prompt on a terminal)",
+    )  # fmt: skip
+    group.add_argument(
         "--timeout", type=_positive, default=argparse.SUPPRESS, metavar="SECONDS",
-        help="per-request timeout (default: 10)",
+        help="how long the command may wait for Kalshi in total, retries included, counted "
+        "from its first request (default: 10)",
     )  # fmt: skip
 
 
@@ -163,9 +189,14 @@ def _new_key_options(
         "--name", type=_name, required=name_required,
         help=f"a name to recognise the key by{default}",
     )  # fmt: skip
+    scopes_default = (
+        "read,write"
+        if name_required
+        else "exactly the old key's, even ones this tool does not know"
+    )
     group.add_argument(
         "--scopes", type=_scopes, action="extend", metavar="SCOPE[,SCOPE]",
-        help="e.g. read,write::trade (default: read,write; write needs read)",
+        help=f"e.g. read,write::trade (default: {scopes_default}); write needs read",
     )  # fmt: skip
     group.add_argument("--subaccount", type=_subaccount, metavar="N", help="restrict to 0-63")
     if bindable:
@@ -208,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The full kalshi-keys argument parser."""
     parser = argparse.ArgumentParser(
         prog=PROG, description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
     )
     _connection_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -252,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     sub = command("delete", "delete an API key")
-    sub.add_argument("api_key_id", metavar="KEY_ID", help="the key to delete")
+    sub.add_argument("api_key_id", type=_key_id, metavar="KEY_ID", help="the key to delete")
     sub.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     sub.add_argument("--force", action="store_true", help="allow deleting the key in use")
 
@@ -270,7 +305,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    try:
+        version = metadata.version("kalshi-api-keys")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"{PROG} (kalshi-api-keys {version}; the version names the Kalshi spec it implements)"
+
+
 def _connection(args: argparse.Namespace, environ: Mapping[str, str]) -> Connection:
+    password_env = getattr(args, "password_env", None)
+    password = None
+    if password_env is not None:
+        password = environ.get(password_env) or None
+        if password is None:
+            raise UsageError(f"--password-env {password_env}: that variable is unset or empty")
     return Connection(
         environ=environ,
         key_id=getattr(args, "key_id", None),
@@ -278,6 +327,7 @@ def _connection(args: argparse.Namespace, environ: Mapping[str, str]) -> Connect
         environment=getattr(args, "environment", None),
         base_url=getattr(args, "base_url", None),
         timeout=getattr(args, "timeout", 10.0),
+        password=password,
     )
 
 
@@ -350,6 +400,9 @@ def _run(args: argparse.Namespace, console: Console, environ: Mapping[str, str])
 _CLI_TERMS = (
     ("pass api_key_id or set", "pass --key-id or set"),
     ("pass private_key_path or private_key_pem, or set", "pass --key-file, or set"),
+    ("pass its password (or set", "pass --password-env VAR (or set"),
+    ("api_key_id (or KALSHI_API_KEY_ID)", "--key-id (or KALSHI_API_KEY_ID)"),
+    ("private_key_pem (or KALSHI_PRIVATE_KEY_PEM)", "--key-file (or KALSHI_PRIVATE_KEY_PEM)"),
 )
 
 
@@ -360,7 +413,8 @@ def _in_cli_terms(message: str) -> str:
 
 
 def _fail(console: Console, message: str, status: int) -> int:
-    console.say(f"{PROG}: error: {message}")
+    # safe(): messages may quote what a server sent; nothing from it may drive the terminal.
+    console.say(f"{PROG}: error: {safe(message)}")
     return status
 
 
@@ -378,23 +432,51 @@ def main(
             args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or argparse's own usage error (already printed)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    env = os.environ if environ is None else environ
+    debug = args.debug or env.get("KALSHI_KEYS_DEBUG", "") not in ("", "0")
     try:
-        _run(args, console, os.environ if environ is None else environ)
+        _run(args, console, env)
     except (UsageError, ConfigurationError) as exc:
         parser.print_usage(console.stderr)
         return _fail(console, str(exc), EXIT_USAGE)
+    except Interrupted as exc:
+        return _fail(console, str(exc), EXIT_INTERRUPTED)
     except KeyLoadError as exc:
         return _fail(console, _in_cli_terms(str(exc)), EXIT_ERROR)
     except KalshiError as exc:
         return _fail(console, str(exc), EXIT_ERROR)
+    except BrokenPipeError:
+        raise  # the reader went away (`kalshi-keys list | head -1`): console_main ends quietly
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         return _fail(console, f"{exc.strerror or type(exc).__name__}{where}", EXIT_ERROR)
     except KeyboardInterrupt:
         return _fail(console, "interrupted", EXIT_INTERRUPTED)
+    except Exception as exc:  # the last resort: one line, never a traceback unless asked for
+        if debug:
+            console.stderr.write("".join(traceback.format_exception(exc)))
+        return _fail(
+            console,
+            f"unexpected {type(exc).__name__}; this is a bug in kalshi-keys. Run again with "
+            "--debug (or KALSHI_KEYS_DEBUG=1) to see the traceback, and report it.",
+            EXIT_ERROR,
+        )
     return EXIT_OK
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM gets the same careful unwinding as Ctrl-C
 
 
 def console_main() -> None:
     """The ``kalshi-keys`` console-script entry point."""
-    sys.exit(main())
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # stdout's reader is gone: say nothing more, and keep Python's own flush at exit quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = EXIT_OK
+    sys.exit(status)

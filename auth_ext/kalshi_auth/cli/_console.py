@@ -10,7 +10,7 @@ from typing import TextIO
 
 from .._errors import KalshiError
 
-__all__ = ["CommandError", "Console", "UsageError", "safe"]
+__all__ = ["CommandError", "Console", "Interrupted", "UsageError", "safe"]
 
 
 class UsageError(KalshiError):
@@ -19,6 +19,11 @@ class UsageError(KalshiError):
 
 class CommandError(KalshiError):
     """The command ran and failed in a way its message fully explains; exit status 1."""
+
+
+class Interrupted(CommandError):
+    """Ctrl-C or SIGTERM arrived; the message says where every new key's private half is.
+    Exit status 130."""
 
 
 def safe(text: str) -> str:

@@ -7,7 +7,9 @@ new key on the server, and if that fails too it prints the private key once rath
 
 from __future__ import annotations
 
+import errno
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +17,18 @@ from typing import Any, Literal, NoReturn, cast
 
 import httpx
 from kalshi_api_keys_client import AuthenticatedClient
-from kalshi_api_keys_client.api.api_keys import create_api_key, delete_api_key, generate_api_key
+from kalshi_api_keys_client.api.api_keys import (
+    create_api_key,
+    delete_api_key,
+    generate_api_key,
+    get_api_keys,
+)
 from kalshi_api_keys_client.models import (
     CreateApiKeyRequest,
     CreateApiKeyResponse,
     GenerateApiKeyRequest,
     GenerateApiKeyResponse,
+    GetApiKeysResponse,
 )
 from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope
 from kalshi_api_keys_client.types import UNSET, Unset
@@ -28,7 +36,7 @@ from kalshi_api_keys_client.types import UNSET, Unset
 from .._errors import KalshiAPIError, KalshiConnectionError, KalshiError
 from .._files import check_writable, write_secret_file
 from .._signer import KeyType, key_type_of
-from ._console import CommandError, Console
+from ._console import CommandError, Console, Interrupted
 from ._keygen import new_private_key, private_pem, public_pem, reseal
 
 __all__ = ["Destination", "KeySpec", "NewKey", "generate_key", "register_key", "unexpected"]
@@ -95,7 +103,15 @@ class Destination:
 
     def check(self) -> None:
         """Refuse now, before any key exists, if the private key could not be written later."""
-        check_writable(self.file or self.directory / f".kalshi-keys-probe-{uuid.uuid4().hex}")
+        check_writable(self.file or self.directory / f"kalshi-probe-{uuid.uuid4().hex}.pem")
+
+    def pending(self) -> Path:
+        """Where a key made here waits for its ID: the asked-for file itself, else a dated,
+        visible ``kalshi-pending-*.pem`` that a person can recognise if it is left behind."""
+        if self.file is not None:
+            return self.file
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        return self.directory / f"kalshi-pending-{stamp}-{uuid.uuid4().hex[:6]}.pem"
 
     def path_for(self, api_key_id: str) -> Path:
         return self.file or self.directory / f"kalshi-{api_key_id}.pem"
@@ -123,7 +139,7 @@ def register_key(
     The caller has run ``destination.check()`` (before any prompt); linking never overwrites.
     """
     key = new_private_key(spec.key_type or "rsa", bits)
-    staged = destination.directory / f".kalshi-keys-{uuid.uuid4().hex}.pem.pending"
+    staged = destination.pending()
     write_secret_file(staged, private_pem(key, passphrase))
     body = CreateApiKeyRequest(
         name=spec.name,
@@ -141,6 +157,10 @@ def register_key(
             staged.unlink(missing_ok=True)
             raise
         raise _kept(staged, spec, str(exc)) from None
+    except KeyboardInterrupt:
+        raise Interrupted(
+            str(_kept(staged, spec, "interrupted while waiting for Kalshi"))
+        ) from None
     except Exception as exc:  # a success status with a body we cannot read: the key may exist
         raise _kept(
             staged, spec, f"unreadable createApiKey answer ({type(exc).__name__})"
@@ -148,15 +168,25 @@ def register_key(
     if not isinstance(created, CreateApiKeyResponse):
         raise _kept(staged, spec, f"unexpected createApiKey answer ({type(created).__name__})")
     target = destination.path_for(created.api_key_id)
-    try:
-        os.link(staged, target)  # never over an existing file
-    except OSError as exc:
-        raise CommandError(
-            f"key {created.api_key_id} was created, but {str(target)!r} could not be written "
-            f"({exc.strerror}); its private key is safe in {str(staged)!r}: move it where you "
-            "want it."
-        ) from None
-    staged.unlink()
+    if target != staged:
+        try:
+            os.link(staged, target)  # never over an existing file
+            staged.unlink()
+        except (OSError, KeyboardInterrupt) as exc:
+            where = target if target.exists() and not staged.exists() else staged
+            message = (
+                f"key {created.api_key_id} was created; its private key is safe in "
+                f"{str(where)!r}"
+                + (
+                    ""
+                    if where == target
+                    else f" (it could not be named "
+                    f"{str(target)!r}: {_why(exc)}); move it where you want it."
+                )
+            )
+            if isinstance(exc, KeyboardInterrupt):
+                raise Interrupted(message) from None
+            raise CommandError(message) from None
     return NewKey(
         created.api_key_id, target, "register", key_type_of(key), _warning(created.warning)
     )
@@ -180,8 +210,11 @@ def generate_key(
         scopes=spec.wire_scopes(),
         **spec.wire_binding(),
     )
+    known = _key_ids(client)  # to find the key again if the answer never reaches us
     try:
         generated = generate_api_key.sync(client=client, body=body)
+    except KeyboardInterrupt:
+        raise Interrupted(_withdraw_unanswered(client, spec, known)) from None
     except KalshiConnectionError as exc:
         if _never_sent(exc):
             raise
@@ -196,7 +229,7 @@ def generate_key(
     target = destination.path_for(generated.api_key_id)
     try:
         write_secret_file(target, reseal(pem, passphrase))
-    except (OSError, KalshiError) as exc:
+    except (OSError, KalshiError, KeyboardInterrupt) as exc:
         _save_failed(client, generated.api_key_id, pem, target, exc, console)
     key_type = generated.key_type if isinstance(generated.key_type, str) else None
     return NewKey(
@@ -216,8 +249,67 @@ def _kept(staged: Path, spec: KeySpec, why: str) -> CommandError:
     return CommandError(
         f"{why}. The key may or may not have been created; its private key is kept in "
         f"{str(staged)!r}. Run 'kalshi-keys list': if a key named {spec.name!r} appeared, "
-        "rename the file and use it, otherwise delete the file."
+        "that file is its private key; otherwise delete the file."
     )
+
+
+def _why(error: BaseException) -> str:
+    """Why a file could not be written, in words (never a bare None)."""
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(error, FileExistsError):
+        return "a file of that name appeared meanwhile"
+    if isinstance(error, FileNotFoundError):
+        return "its directory no longer exists"
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return "the disk is full"
+    if isinstance(error, OSError):
+        return error.strerror or type(error).__name__
+    return str(error) or type(error).__name__
+
+
+def _key_ids(client: AuthenticatedClient) -> set[str] | None:
+    """The account's key IDs now, or None if they cannot be listed (then nothing is guessed)."""
+    try:
+        listed = get_api_keys.sync(client=client)
+    except KalshiError:
+        return None
+    return (
+        {key.api_key_id for key in listed.api_keys}
+        if isinstance(listed, GetApiKeysResponse)
+        else None
+    )
+
+
+def _withdraw_unanswered(client: AuthenticatedClient, spec: KeySpec, known: set[str] | None) -> str:
+    """After an interrupt during generateApiKey: delete the key it may have made, which nobody
+    holds the private key of; returns what happened, for the user."""
+    advice = (
+        f"Run 'kalshi-keys list' and delete any new key named {spec.name!r}: its private key "
+        "never reached this machine."
+    )
+    if known is None:
+        return f"interrupted while Kalshi was making the key. {advice}"
+    try:
+        listed = get_api_keys.sync(client=client)
+        if not isinstance(listed, GetApiKeysResponse):
+            return f"interrupted while Kalshi was making the key. {advice}"
+        orphans = [
+            key.api_key_id
+            for key in listed.api_keys
+            if key.name == spec.name and key.api_key_id not in known
+        ]
+        for api_key_id in orphans:
+            delete_api_key.sync_detailed(api_key=api_key_id, client=client)
+    except (KalshiError, KeyboardInterrupt):
+        return f"interrupted while Kalshi was making the key, and the check failed. {advice}"
+    if orphans:
+        return (
+            f"interrupted while Kalshi was making the key: the new key {', '.join(orphans)} "
+            "was deleted again, since its private key never reached this machine. Nothing is "
+            "left behind."
+        )
+    return "interrupted before Kalshi made the key: no key was made."
 
 
 def _lost(spec: KeySpec, why: str) -> CommandError:
@@ -232,24 +324,25 @@ def _save_failed(
     api_key_id: str,
     pem: bytes,
     target: Path,
-    error: Exception,
+    error: BaseException,
     console: Console,
 ) -> NoReturn:
     """Delete the unsaved key again; failing that, print its private key once."""
-    why = f"{error.strerror} ({str(target)!r})" if isinstance(error, OSError) else str(error)
+    why = f"{_why(error)} ({str(target)!r})"
+    stop = Interrupted if isinstance(error, KeyboardInterrupt) else CommandError
     try:
         delete_api_key.sync_detailed(api_key=api_key_id, client=client)
-    except KalshiError as delete_error:
+    except (KalshiError, KeyboardInterrupt) as delete_error:
         console.say(
             f"WARNING: the new key {api_key_id} is live, its private key could not be saved "
-            f"({why}) and deleting the key failed too ({delete_error}). Its private key is "
+            f"({why}) and deleting the key failed too ({_why(delete_error)}). Its private key is "
             "printed below ONCE; store it now, Kalshi cannot show it again."
         )
         console.out(pem.decode("ascii").rstrip("\n"))
-        raise CommandError(
+        raise stop(
             f"could not save the private key of the new key {api_key_id}; it was printed above"
         ) from None
-    raise CommandError(
+    raise stop(
         f"could not save the private key ({why}), so the new key {api_key_id} was deleted "
         "again on the server; nothing is left behind. Fix the path and run again."
     ) from None

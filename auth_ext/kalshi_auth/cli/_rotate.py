@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 from kalshi_api_keys_client.api.api_keys import delete_api_key
 from kalshi_api_keys_client.types import Unset
 
 from .._client import KalshiClient
 from .._errors import KalshiError, PermissionDeniedError
-from ._console import CommandError, Console
+from ._console import CommandError, Console, Interrupted
 from ._keygen import AskPassphrase
 from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key
 from ._session import Connection, find_key, list_keys
@@ -49,7 +50,7 @@ def rotate(
         new = _make_key(console, old_client, spec, destination, bits, passphrase)
         try:
             _prove(connection, new, passphrase)
-        except (KalshiError, OSError) as exc:
+        except (KalshiError, OSError, KeyboardInterrupt) as exc:
             _withdraw(console, old_client, new, exc)
         console.say(f"new key {new.api_key_id} works")
         if keep_old:
@@ -59,6 +60,13 @@ def rotate(
             # The old key deletes itself: it may manage keys (it just made one), while the new
             # key may have been given narrower scopes.
             delete_api_key.sync_detailed(api_key=old_id, client=old_client)
+        except KeyboardInterrupt:
+            raise Interrupted(
+                f"interrupted while deleting the old key {old_id}: the new key "
+                f"{new.api_key_id} works and is saved at {str(new.path)!r}; the old key may or "
+                f"may not be gone. Switch to the new key, then run 'kalshi-keys delete {old_id}' "
+                "(a 404 there means it is gone)."
+            ) from None
         except KalshiError as exc:
             raise CommandError(
                 f"the new key {new.api_key_id} works and is saved at {str(new.path)!r}, but "
@@ -115,18 +123,28 @@ def _prove(connection: Connection, new: NewKey, passphrase: bytes | None) -> Non
             raise CommandError(f"the new key {new.api_key_id} is missing from the key list")
 
 
-def _withdraw(console: Console, client: KalshiClient, new: NewKey, cause: Exception) -> None:
-    """Undo a new key that failed its proof; the old key was never touched."""
-    why = f"{cause.strerror} ({cause.filename})" if isinstance(cause, OSError) else str(cause)
+def _withdraw(
+    console: Console, client: KalshiClient, new: NewKey, cause: BaseException
+) -> NoReturn:
+    """Undo a new key that failed (or was interrupted in) its proof; the old key was never
+    touched."""
+    stop = Interrupted if isinstance(cause, KeyboardInterrupt) else CommandError
+    if isinstance(cause, KeyboardInterrupt):
+        why = "interrupted"
+    elif isinstance(cause, OSError):
+        why = f"{cause.strerror or type(cause).__name__} ({cause.filename})"
+    else:
+        why = str(cause)
     try:
         delete_api_key.sync_detailed(api_key=new.api_key_id, client=client)
-    except KalshiError as exc:
-        raise CommandError(
+    except (KalshiError, KeyboardInterrupt) as exc:
+        raise stop(
             f"the new key {new.api_key_id} failed its check ({why}) and could not be deleted "
-            f"({exc}); its private key stays at {str(new.path)!r}. Your old key still works."
+            f"({exc or 'interrupted'}); its private key stays at {str(new.path)!r}. Your old "
+            "key still works."
         ) from None
     new.path.unlink(missing_ok=True)
-    raise CommandError(
+    raise stop(
         f"the new key {new.api_key_id} failed its check ({why}); it was deleted again and its "
         "file removed. Your old key is unchanged and still works."
     )

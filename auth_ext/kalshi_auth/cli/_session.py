@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from kalshi_api_keys_client.types import UNSET
 from .._client import ENVIRONMENTS, Environment, KalshiClient, signed_client
 from .._errors import KeyLoadError
 from .._keys import ENV_KEY_PATH
+from .._retry import RetryPolicy
 from ._console import Console
 from ._newkey import unexpected
 
@@ -32,6 +34,16 @@ class Connection:
     environment: Environment | None = None
     base_url: str | None = None
     timeout: float = 10.0
+    #: The password of an encrypted key file (from --password-env), if given.
+    password: str | None = field(default=None, repr=False)
+    #: When the command's time with Kalshi runs out: set by its first request.
+    _deadline: list[float] = field(default_factory=list, repr=False, compare=False)
+
+    def retry(self) -> RetryPolicy:
+        """Retries that stop when the command's --timeout is spent, counted from its first call."""
+        if not self._deadline:
+            self._deadline.append(time.monotonic() + self.timeout)
+        return RetryPolicy(deadline=self._deadline[0])
 
     @property
     def url(self) -> str:
@@ -55,7 +67,7 @@ class Connection:
     def client(self, console: Console, *, event_hooks: EventHooks | None = None) -> KalshiClient:
         """A signed client for the configured key; asks for the key's passphrase if needed."""
         try:
-            return self._client(None, event_hooks)
+            return self._client(self.password, event_hooks)
         except KeyLoadError as exc:
             if exc.reason != "password_required" or not console.interactive():
                 raise
@@ -69,6 +81,7 @@ class Connection:
             environment=self.environment,
             base_url=self.base_url,
             timeout=self.timeout,
+            retry=self.retry(),
             environ=self.environ,
             httpx_args={"event_hooks": dict(event_hooks)} if event_hooks else None,
         )
@@ -81,6 +94,7 @@ class Connection:
             private_key_password=password,
             base_url=self.url,
             timeout=self.timeout,
+            retry=self.retry(),
             environ={},
         )
 
