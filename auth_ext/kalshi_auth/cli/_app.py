@@ -16,7 +16,16 @@ from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, Ap
 
 from .._errors import ConfigurationError, KalshiError, KeyLoadError
 from .._signer import check_key_id
-from ._commands import delete, generate, keygen, list_, register, report_new_key, whoami
+from ._commands import (
+    delete,
+    generate,
+    keygen,
+    list_,
+    register,
+    register_public_key,
+    report_new_key,
+    whoami,
+)
 from ._console import Console, Interrupted, UsageError, safe
 from ._keygen import KEY_SIZES, KEY_TYPES, AskPassphrase, new_passphrase
 from ._newkey import Destination, KeySpec
@@ -51,6 +60,7 @@ examples:
   kalshi-keys register --name bot-1 --out bot-1.pem
   kalshi-keys --env demo register --name reader --scopes read --subaccount 2
   kalshi-keys register --name fix-desk --fcm-subtrader-id 1234_desk7 --out desk7.pem
+  kalshi-keys register --name bot-1 --public-key bot-1.pem.pub   # a pair from keygen
 
 The key pair is made here and the private key written before Kalshi is called;
 only the public key is sent. Needs the Premier usage tier (else use generate).""",
@@ -271,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("register", "make a key pair here and register its public key (createApiKey)")
     _new_key_options(sub, name_required=True)
     sub.add_argument("--out", type=Path, help="private key file (default: ./kalshi-<id>.pem)")
+    sub.add_argument(
+        "--public-key", type=Path, metavar="FILE",
+        help="register this existing public key (e.g. keygen's FILE.pub, any RSA or Ed25519 "
+        "SPKI PEM) instead of making a new pair; nothing is written",
+    )  # fmt: skip
     _key_type_option(sub)
     _bits_option(sub)
 
@@ -379,7 +394,17 @@ def _run(args: argparse.Namespace, console: Console, environ: Mapping[str, str])
     else:
         spec = _spec(args)
         ask = _asker(args, console, environ)
-        if command == "register":
+        if command == "register" and args.public_key is not None:
+            clashing = [flag for flag, value in (("--out", args.out), ("--key-type", args.key_type),
+                        ("--bits", args.bits), ("--encrypt", args.encrypt or args.passphrase_env))
+                        if value]  # fmt: skip
+            if clashing:
+                raise UsageError(
+                    f"--public-key registers an existing key pair; {', '.join(clashing)} "
+                    "only apply when kalshi-keys makes the pair"
+                )
+            register_public_key(console, connection, spec, args.public_key, as_json=args.json)
+        elif command == "register":
             destination = Destination.of(args.out, Path.cwd())
             register(
                 console, connection, spec, destination,

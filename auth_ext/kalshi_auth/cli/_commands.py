@@ -6,7 +6,11 @@ import json
 import shlex
 from pathlib import Path
 
-from kalshi_api_keys_client.api.api_keys import delete_api_key
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from kalshi_api_keys_client.api.api_keys import create_api_key, delete_api_key
+from kalshi_api_keys_client.models import CreateApiKeyRequest, CreateApiKeyResponse
 from kalshi_api_keys_client.types import Unset
 
 from .._errors import AuthenticationError, PermissionDeniedError
@@ -15,10 +19,19 @@ from .._signer import KeyType
 from ._console import CommandError, Console, safe
 from ._diagnose import SKEW_WARNING_S, ClockProbe, explain_auth_failure
 from ._keygen import AskPassphrase, describe_key, new_private_key, private_pem, public_pem
-from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key
+from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key, unexpected
 from ._session import Connection, find_key, list_keys
 
-__all__ = ["delete", "generate", "keygen", "list_", "register", "report_new_key", "whoami"]
+__all__ = [
+    "delete",
+    "generate",
+    "keygen",
+    "list_",
+    "register",
+    "register_public_key",
+    "report_new_key",
+    "whoami",
+]
 
 CREATE_FORBIDDEN = (
     "{url} refused createApiKey (403 Forbidden): this account may not register its own public "
@@ -53,7 +66,10 @@ def keygen(
     state = "encrypted" if passphrase else "unencrypted"
     console.out(f"private key: {private_path} ({describe_key(key)}, PKCS#8, {state}, mode 0600)")
     console.out(f"public key:  {public_path}")
-    console.say("Register it with 'kalshi-keys register', or paste the .pub file into Kalshi.")
+    console.say(
+        "Register it with: kalshi-keys register --name NAME --public-key "
+        f"{shlex.quote(str(public_path))}  (or paste the .pub file into Kalshi's web page)"
+    )
 
 
 def register(
@@ -75,6 +91,61 @@ def register(
         except PermissionDeniedError:
             raise CommandError(CREATE_FORBIDDEN.format(url=connection.url)) from None
     report_new_key(console, connection, spec, new, as_json=as_json)
+
+
+def register_public_key(
+    console: Console, connection: Connection, spec: KeySpec, public_key: Path, *, as_json: bool
+) -> None:
+    """createApiKey for a key pair that already exists (e.g. from keygen): only the public key
+    file is read, and no file is written."""
+    pem = _read_public_key(public_key)
+    body = CreateApiKeyRequest(
+        name=spec.name, public_key=pem, scopes=spec.wire_scopes(), **spec.wire_binding()
+    )
+    with connection.client(console) as client:
+        try:
+            created = create_api_key.sync(client=client, body=body)
+        except PermissionDeniedError:
+            raise CommandError(CREATE_FORBIDDEN.format(url=connection.url)) from None
+    if not isinstance(created, CreateApiKeyResponse):
+        raise unexpected("createApiKey", created)
+    private = public_key.with_suffix("") if public_key.suffix == ".pub" else None
+    if created.warning:
+        console.say(f"WARNING from Kalshi about key {created.api_key_id}: {safe(created.warning)}")
+    if as_json:
+        console.out(json.dumps({"api_key_id": created.api_key_id, "how": "register-public-key",
+                                "public_key_path": str(public_key.resolve()),
+                                "warning": created.warning or None}))  # fmt: skip
+        return
+    console.out(f"created key {created.api_key_id} ({safe(spec.describe())}) on {connection.url}")
+    console.out(f"for the public key {public_key}; sign with the private key it was made from")
+    console.out(f"  export KALSHI_API_KEY_ID={shlex.quote(created.api_key_id)}")
+    if private is not None and private.is_file():
+        console.out(f"  export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(private.resolve()))}")
+
+
+def _read_public_key(path: Path) -> str:
+    try:
+        data = path.expanduser().read_bytes()
+    except OSError as exc:
+        raise CommandError(
+            f"cannot read the public key {str(path)!r} ({exc.strerror or type(exc).__name__})"
+        ) from None
+    try:
+        public = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        hint = " (that is a private key: pass its .pub file)" if b"PRIVATE" in data else ""
+        raise CommandError(
+            f"{str(path)!r} is not a PEM public key{hint}; kalshi-keys keygen writes one "
+            "beside each private key, as FILE.pub"
+        ) from None
+    if not isinstance(public, rsa.RSAPublicKey | ed25519.Ed25519PublicKey):
+        raise CommandError(
+            f"{str(path)!r} is a {type(public).__name__}; Kalshi takes RSA or Ed25519 keys"
+        )
+    if isinstance(public, rsa.RSAPublicKey) and public.key_size < 2048:
+        raise CommandError(f"{str(path)!r} is a {public.key_size}-bit RSA key; Kalshi needs 2048+")
+    return data.decode("ascii")
 
 
 def generate(
@@ -117,7 +188,7 @@ def report_new_key(
         f"on {connection.url}"
     )
     console.out(f"private key: {path} (mode 0600; {how})")
-    console.out(f"  export KALSHI_API_KEY_ID={new.api_key_id}")
+    console.out(f"  export KALSHI_API_KEY_ID={shlex.quote(new.api_key_id)}")
     console.out(f"  export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(path))}")
 
 
@@ -193,7 +264,7 @@ def whoami(console: Console, connection: Connection) -> None:
             said = "/".join(dict.fromkeys(filter(None, (exc.code, exc.details)))) or "no reason"
             raise CommandError(
                 f"key {key_id} was rejected by {connection.url} (401, {said}). Likely cause: "
-                f"{explain_auth_failure(exc, connection, probe)}"
+                f"{explain_auth_failure(exc, connection, probe, key_id)}"
             ) from None
     key = find_key(listed, key_id)
     described = f"{safe(key.name)!r}, scopes {','.join(key.scopes)}" if key else "not listed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ __all__ = ["SKEW_WARNING_S", "ClockProbe", "explain_auth_failure"]
 
 #: Kalshi's window is undocumented; past this, skew is worth a warning and a likely 401 cause.
 SKEW_WARNING_S = 2.0
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class ClockProbe:
@@ -56,28 +58,49 @@ class ClockProbe:
 
 
 def explain_auth_failure(
-    error: AuthenticationError, connection: Connection, probe: ClockProbe
+    error: AuthenticationError,
+    connection: Connection,
+    probe: ClockProbe,
+    key_id: str | None = None,
 ) -> str:
-    """The likely cause of a 401, in terms of what the user should change."""
+    """The likely cause of a 401, in terms of what the user should change.
+
+    Kalshi's own reason leads; a clock that is off but inside the window is a side note.
+    """
     skewed = probe.offset_s is not None and abs(probe.offset_s) > SKEW_WARNING_S
-    if error.cause == "clock" or skewed:
-        return (
-            f"this machine's clock is {probe.describe()}; Kalshi rejects requests whose "
-            "timestamp is off by more than a few seconds. Sync the clock (enable NTP) and retry."
-        )
+    clock = (
+        f"this machine's clock is {probe.describe()}; Kalshi rejects requests whose "
+        "timestamp is off by more than a few seconds. Sync the clock (enable NTP) and retry."
+    )
+    if error.cause == "clock" or (error.cause is None and skewed):
+        return clock
     if error.cause == "signature":
-        return (
+        verdict = (
             f"the private key ({connection.key_source}) does not belong to this key ID; "
             "check that the key file and the key ID were made together."
         )
-    if error.cause == "unknown_key":
-        if connection.base_url is not None:
-            switch = "if it was made in the other environment, point --base-url there"
-        else:
-            other = "prod" if connection.environment == "demo" else "demo"
-            switch = f"if it was made on {other}, pass --env {other}"
+    elif error.cause == "unknown_key":
+        verdict = _unknown_key(connection, key_id)
+    else:
+        verdict = error.hint or "Kalshi gave no reason; check the key ID and the key file."
+    if skewed:
+        verdict += f" (Also: this machine's clock is {probe.describe()}; worth syncing.)"
+    return verdict
+
+
+def _unknown_key(connection: Connection, key_id: str | None) -> str:
+    if key_id and not _UUID.fullmatch(key_id):
         return (
-            f"this host does not know this key ID. Keys are per environment: {switch}. "
-            "Or the key has been deleted."
+            f"this host does not know this key ID, and it does not look like a whole Kalshi key "
+            f"ID ({len(key_id)} characters, where key IDs are 36-character UUIDs): check that "
+            "it was copied completely."
         )
-    return error.hint or "Kalshi gave no reason; check the key ID and the key file."
+    if connection.base_url is not None:
+        switch = "if it was made in the other environment, point --base-url there"
+    else:
+        other = "prod" if connection.environment == "demo" else "demo"
+        switch = f"if it was made on {other}, pass --env {other}"
+    return (
+        f"this host does not know this key ID. Keys are per environment: {switch}. "
+        "Or the key has been deleted."
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -114,7 +115,13 @@ class Destination:
         return self.directory / f"kalshi-pending-{stamp}-{uuid.uuid4().hex[:6]}.pem"
 
     def path_for(self, api_key_id: str) -> Path:
-        return self.file or self.directory / f"kalshi-{api_key_id}.pem"
+        """The key's file: ``file``, or ``kalshi-<id>.pem`` if the ID is safe in a file name
+        (it comes from the server), else a ``kalshi-pending-*`` name."""
+        if self.file is not None:
+            return self.file
+        if api_key_id in {".", ".."} or not re.fullmatch(r"[A-Za-z0-9._-]{1,128}", api_key_id):
+            return self.pending()
+        return self.directory / f"kalshi-{api_key_id}.pem"
 
 
 def unexpected(what: str, value: object) -> KalshiError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -13,7 +14,9 @@ import httpx
 
 from ._exchange import FakeExchange
 
-__all__ = ["RunningExchange", "mock_transport", "serve"]
+__all__ = ["LOOPBACK_HOSTS", "RunningExchange", "mock_transport", "serve"]
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -24,18 +27,40 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
 
-    def _answer(self) -> None:
+    def _body(self) -> bytes:
+        """The request body in either HTTP/1.1 framing: Content-Length or chunked."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()  # the CRLF after each chunk
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        return self.rfile.read(length) if length else b""
+
+    def _answer(self) -> None:
+        try:
+            body = self._body()
+        except ValueError:
+            self.send_error(400, "malformed request body framing")
+            return
         response = self.server.exchange.handle(self.command, self.path, dict(self.headers), body)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
-        self.wfile.write(response.body)
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
 
+    # Every method reaches the exchange, which answers the ones it does not serve with a JSON
+    # 405, as for its other refusals (the base class would send an HTML 501 page).
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _answer
+    do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _answer
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The ``Date`` header follows the exchange's clock, so clock skew can be simulated."""
@@ -58,6 +83,7 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, exchange: FakeExchange, host: str, port: int) -> None:
         self.exchange = exchange
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), _Handler)
 
 
@@ -77,8 +103,8 @@ def serve(
 
     ``port=0`` picks a free ephemeral port. Only loopback hosts are allowed.
     """
-    if host not in {"127.0.0.1", "localhost", "::1"}:
-        raise ValueError("the fake exchange only listens on loopback")
+    if host not in LOOPBACK_HOSTS:
+        raise ValueError("the fake exchange only listens on loopback (127.0.0.1, localhost, ::1)")
     exchange = exchange or FakeExchange()
     server = _Server(exchange, host, port)
     thread = threading.Thread(
@@ -87,7 +113,8 @@ def serve(
     thread.start()
     try:
         bound_port = server.server_address[1]
-        yield RunningExchange(exchange, f"http://{host}:{bound_port}{exchange.path_prefix}")
+        shown = f"[{host}]" if ":" in host else host
+        yield RunningExchange(exchange, f"http://{shown}:{bound_port}{exchange.path_prefix}")
     finally:
         server.shutdown()
         server.server_close()
