@@ -141,7 +141,7 @@ class Shell:
     def known_pems(self) -> list[bytes]:
         """Every private key file in the working directory, and the bootstrap key."""
         pems = [self.key_file.read_bytes()] if self.key_file.exists() else []
-        for path in self.home.glob("*.pem"):
+        for path in (p for p in self.home.glob("*.pem") if p.is_file()):
             data = path.read_bytes()
             if b"PRIVATE KEY" in data:
                 pems.append(data)

@@ -50,7 +50,7 @@ def keygen(
     force: bool,
 ) -> None:
     """A local key pair: private key (PKCS#8, 0600) at ``out``, public key at ``out``.pub."""
-    private_path = out.expanduser().resolve()
+    private_path = out.expanduser().absolute()  # never resolve(): it would follow a symlink
     public_path = private_path.with_name(private_path.name + ".pub")
     check_writable(private_path, overwrite=force)
     check_writable(public_path, overwrite=force)

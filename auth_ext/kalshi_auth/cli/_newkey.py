@@ -98,8 +98,8 @@ class Destination:
     @classmethod
     def of(cls, out: Path | None, default_directory: Path) -> Destination:
         if out is None:
-            return cls(None, default_directory.expanduser())
-        out = out.expanduser()
+            return cls(None, default_directory.expanduser().absolute())
+        out = out.expanduser().absolute()  # messages name the file unmistakably
         return cls(out, out.parent)
 
     def check(self) -> None:
