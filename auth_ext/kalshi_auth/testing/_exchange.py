@@ -301,7 +301,9 @@ class FakeExchange:
         else:
             return _flat_error(404, "not_found", f"no route for {path}"), False
         if method not in handlers:
-            return _flat_error(405, "method_not_allowed", f"{method} not allowed here"), False
+            refused = _flat_error(405, "method_not_allowed", f"{method} not allowed here")
+            allowed = {**refused.headers, "Allow": ", ".join(sorted(handlers))}
+            return FakeResponse(405, refused.body, allowed), False
         denied = self._authenticate(method, path, headers)
         if denied is not None:
             return denied, False

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpx
 
@@ -60,7 +61,12 @@ class _Handler(BaseHTTPRequestHandler):
     # Every method reaches the exchange, which answers the ones it does not serve with a JSON
     # 405, as for its other refusals (the base class would send an HTML 501 page).
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _answer
-    do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = _answer
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (HEAD, TRACE, QUERY, ...) gets the same treatment.
+        if name.startswith("do_"):
+            return self._answer
+        raise AttributeError(name)
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The ``Date`` header follows the exchange's clock, so clock skew can be simulated."""
