@@ -40,7 +40,8 @@ class KalshiClient(AuthenticatedClient):
 
     Pass it as ``client=`` to any function in ``kalshi_api_keys_client.api``. ``with_headers``,
     ``with_timeout`` and ``with_cookies`` return clients that keep all of this. Build it with
-    :func:`signed_client`. Replacing its httpx client with ``set_httpx_client`` drops signing.
+    :func:`signed_client`. ``set_httpx_client`` is refused (it would drop signing); ``close``
+    and ``aclose`` (or ``with``/``async with``) close both httpx clients.
     """
 
     _retry: RetryPolicy = field(factory=RetryPolicy, kw_only=True, alias="retry")

@@ -120,13 +120,10 @@ def _load_pem(data: bytes, password: bytes | None, source: str) -> object:
     try:
         return serialization.load_pem_private_key(data, password=password)
     except (ValueError, TypeError):
-        if password is not None:
-            raise KeyLoadError(
-                "wrong_password", f"{source} could not be decrypted: wrong password."
-            ) from None
-        raise KeyLoadError(
-            "not_pem",
-            f"{source} could not be decoded as a private key: it is corrupt, truncated or in an "
+        raise _undecodable(
+            source,
+            password,
+            "could not be decoded as a private key: it is corrupt, truncated or in an "
             "unsupported format (Kalshi keys are RSA or Ed25519 PEM, PKCS#1 or PKCS#8).",
         ) from None
     except Exception:
@@ -150,15 +147,19 @@ def _load_openssh(data: bytes, password: bytes | None, source: str) -> object:
             "(`ssh-keygen -p -N '' -f COPY`) and use the copy.",
         ) from None
     except (ValueError, TypeError):
-        if password is not None:
-            raise KeyLoadError(
-                "wrong_password", f"{source} could not be decrypted: wrong password."
-            ) from None
-        raise KeyLoadError(
-            "not_pem",
-            f"{source} looks like an OpenSSH private key but could not be decoded: it is "
-            "corrupt or truncated.",
+        raise _undecodable(
+            source,
+            password,
+            "looks like an OpenSSH private key but could not be decoded: it is corrupt or "
+            "truncated.",
         ) from None
+
+
+def _undecodable(source: str, password: bytes | None, what: str) -> KeyLoadError:
+    """A key the loader refused: with a password, the password is wrong; else ``what``."""
+    if password is not None:
+        return KeyLoadError("wrong_password", f"{source} could not be decrypted: wrong password.")
+    return KeyLoadError("not_pem", f"{source} {what}")
 
 
 def _openssh_encrypted(data: bytes) -> bool:
