@@ -496,9 +496,67 @@ def test_a_streamed_response_holds_its_slot_until_closed(
 # -- 7. standalone KalshiAuth ----------------------------------------------------------------
 
 
-def test_a_client_that_follows_redirects_is_refused_loudly() -> None:
-    # httpx copies every header but Authorization onto a redirect hop, inside one auth step:
-    # KalshiAuth cannot strip them there, so it refuses to let such a call pass unnoticed.
+@pytest.fixture
+def redirecting() -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """127.0.0.1 redirects to 127.0.0.2 (another origin), which records the headers it gets."""
+    seen: list[dict[str, str]] = []
+
+    class Target(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(dict(self.headers))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    target = ThreadingHTTPServer(("127.0.0.2", 0), Target)
+    where = f"http://127.0.0.2:{target.server_address[1]}/elsewhere"
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", where)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    source = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (target, source)]
+    for thread in threads:
+        thread.start()
+    try:
+        yield f"http://127.0.0.1:{source.server_address[1]}/trade-api/v2/api_keys", seen
+    finally:
+        for server in (target, source):
+            server.shutdown()
+            server.server_close()
+
+
+def test_a_redirect_to_another_origin_never_carries_the_signature(
+    redirecting: tuple[str, list[dict[str, str]]],
+) -> None:
+    url, seen = redirecting
+    auth = KalshiAuth(KalshiSigner("k", ed25519.Ed25519PrivateKey.generate()))
+    with httpx.Client(auth=auth, follow_redirects=True) as http:
+        assert http.get(url).status_code == 200
+
+    async def fetch() -> int:
+        async with httpx.AsyncClient(auth=auth, follow_redirects=True) as client:
+            return (await client.get(url)).status_code
+
+    assert asyncio.run(fetch()) == 200
+    assert len(seen) == 2
+    for headers in seen:  # the other origin got the request, never our three headers
+        assert not any(name.lower().startswith("kalshi-access") for name in headers)
+
+
+def test_a_transport_that_cannot_be_guarded_is_refused_loudly() -> None:
+    # A transport without httpcore's tracing (here MockTransport) cannot have the headers
+    # stripped on the way: the call is refused instead of passing unnoticed.
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.host == "kalshi.test":
             return httpx.Response(302, headers={"Location": "https://elsewhere.test/steal"})

@@ -5,13 +5,19 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Generator, Mapping
+from typing import Any
 
 import httpx
 
 from ._errors import ConfigurationError
 from ._keys import load_private_key, resolve_credentials
-from ._signer import KalshiSigner
+from ._signer import (
+    ACCESS_KEY_HEADER,
+    ACCESS_SIGNATURE_HEADER,
+    ACCESS_TIMESTAMP_HEADER,
+    KalshiSigner,
+)
 
 __all__ = ["KalshiAuth", "is_loopback", "signed_path"]
 
@@ -102,6 +108,18 @@ class KalshiAuth(httpx.Auth):
         credentials = resolve_credentials(environ=environ)
         return cls(KalshiSigner(credentials.key_id, credentials.private_key, clock=clock))
 
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        _guard_redirects(request, asynchronous=False)
+        return super().sync_auth_flow(request)
+
+    def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        _guard_redirects(request, asynchronous=True)
+        return super().async_auth_flow(request)
+
     def path_to_sign(self, request: httpx.Request) -> str:
         """The path Kalshi will see for ``request`` (see ``path_rewrite``)."""
         path = signed_path(request)
@@ -122,17 +140,71 @@ class KalshiAuth(httpx.Auth):
         for name, value in self.signer.sign(request.method, self.path_to_sign(request)).items():
             request.headers[name] = value
         response = yield request
-        if response.history:
+        if response.history and not request.extensions.get(_GUARDED_HOPS):
             _refuse_redirects(request, response)
 
     def __repr__(self) -> str:
         return f"KalshiAuth({self.signer!r})"
 
 
+#: Set by the signed clients, which never follow redirects: no guard needed.
+NO_REDIRECTS = "kalshi_auth.no_redirects"
+_GUARDED_HOPS = "kalshi_auth.guarded_hops"
+_OUR_HEADERS = frozenset(
+    name.lower().encode("ascii")
+    for name in (ACCESS_KEY_HEADER, ACCESS_SIGNATURE_HEADER, ACCESS_TIMESTAMP_HEADER)
+)
+_DEFAULT_PORTS = {b"https": 443, b"http": 80}
+
+
+def _guard_redirects(request: httpx.Request, *, asynchronous: bool) -> None:
+    """Keep our headers off every redirect hop to another origin.
+
+    httpx follows redirects inside one auth step and copies every header but Authorization onto
+    each hop; it also copies the request's extensions. So a ``trace`` extension (httpcore calls
+    it just before a hop's headers are written) strips our three headers from any hop whose
+    origin is not the first request's. Transports without httpcore's tracing are covered by
+    ``_refuse_redirects`` instead.
+    """
+    if request.extensions.get(NO_REDIRECTS):
+        return
+    url = request.url
+    first = (url.raw_scheme, url.raw_host, url.port or _DEFAULT_PORTS.get(url.raw_scheme))
+    previous = request.extensions.get("trace")
+    guarded: list[bytes] = []
+
+    def strip(name: str, info: dict[str, Any]) -> None:
+        hop = info.get("request")
+        if not name.endswith("send_request_headers.started") or hop is None:
+            return
+        target = hop.url
+        origin = (target.scheme, target.host, target.port or _DEFAULT_PORTS.get(target.scheme))
+        if origin != first:
+            hop.headers = [(k, v) for k, v in hop.headers if k.lower() not in _OUR_HEADERS]
+        guarded.append(target.host)
+
+    if asynchronous:
+
+        async def trace(name: str, info: dict[str, Any]) -> None:
+            strip(name, info)
+            if previous is not None:
+                await previous(name, info)
+
+        request.extensions["trace"] = trace
+    else:
+
+        def sync_trace(name: str, info: dict[str, Any]) -> None:
+            strip(name, info)
+            if previous is not None:
+                previous(name, info)
+
+        request.extensions["trace"] = sync_trace
+    request.extensions[_GUARDED_HOPS] = guarded
+
+
 def _refuse_redirects(request: httpx.Request, response: httpx.Response) -> None:
-    """httpx follows redirects inside one auth step and copies every header but Authorization
-    onto each hop, so a client that follows them hands the signature to wherever it is sent.
-    KalshiAuth cannot stop the copy; it refuses to let such a call pass unnoticed."""
+    """A transport without httpcore's tracing followed a redirect with our headers on: they
+    may have reached another origin. Refuse to let such a call pass unnoticed."""
     first = request.url
     hops = [hop.request.url for hop in (*response.history[1:], response)]
     elsewhere = [

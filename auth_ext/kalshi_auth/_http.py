@@ -28,7 +28,7 @@ from typing import Any
 import anyio
 import httpx
 
-from ._auth import signed_path
+from ._auth import NO_REDIRECTS, signed_path
 from ._errors import (
     AuthenticationError,
     InvalidRequestError,
@@ -328,6 +328,7 @@ class SignedClient(httpx.Client):
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
+        request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
         stream = bool(kwargs.get("stream", False))
         attempts = _Attempts(self._retry, request, self._raise_on_error, self._documented)
         while True:
@@ -386,6 +387,7 @@ class AsyncSignedClient(httpx.AsyncClient):
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
+        request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
         stream = bool(kwargs.get("stream", False))
         attempts = _Attempts(self._retry, request, self._raise_on_error, self._documented)
         while True:
