@@ -435,7 +435,14 @@ def test_closing_closes_both_httpx_clients() -> None:
 
 
 class SlowExchange(FakeExchange):
+    """Takes 0.4 s per request; ``entered`` is set once a request is being handled."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+
     def handle(self, method: str, raw_path: str, headers: Any, body: bytes) -> Any:
+        self.entered.set()
         time.sleep(0.4)
         return super().handle(method, raw_path, headers, body)
 
@@ -472,10 +479,12 @@ def test_the_slot_count_comes_from_a_custom_transports_pool(
 
 
 def test_waiting_for_a_slot_honours_the_pool_timeout(slow: tuple[FakeExchange, str, bytes]) -> None:
+    exchange = slow[0]
+    assert isinstance(exchange, SlowExchange)
     with _one_slot_client(slow, pool=0.1) as client:
         busy = threading.Thread(target=ApiKeysApi(client).get_api_keys)
         busy.start()
-        time.sleep(0.1)
+        assert exchange.entered.wait(10)  # the only slot is taken for the next 0.4 s
         with pytest.raises(KalshiTimeoutError, match="free connection"):
             ApiKeysApi(client).get_api_keys()
         busy.join()
