@@ -19,7 +19,15 @@ from .._signer import KeyType
 from ._console import CommandError, Console, safe
 from ._diagnose import SKEW_WARNING_S, ClockProbe, explain_auth_failure
 from ._keygen import AskPassphrase, describe_key, new_private_key, private_pem, public_pem
-from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key, unexpected
+from ._newkey import (
+    Destination,
+    KeySpec,
+    NewKey,
+    generate_key,
+    register_key,
+    unexpected,
+    warning_of,
+)
 from ._session import Connection, find_key, list_keys
 
 __all__ = [
@@ -110,12 +118,12 @@ def register_public_key(
     if not isinstance(created, CreateApiKeyResponse):
         raise unexpected("createApiKey", created)
     private = public_key.with_suffix("") if public_key.suffix == ".pub" else None
-    if created.warning:
-        console.say(f"WARNING from Kalshi about key {created.api_key_id}: {safe(created.warning)}")
+    warning = warning_of(created.warning)
+    _say_warning(console, created.api_key_id, warning)
     if as_json:
         console.out(json.dumps({"api_key_id": created.api_key_id, "how": "register-public-key",
                                 "public_key_path": str(public_key.resolve()),
-                                "warning": created.warning or None}))  # fmt: skip
+                                "warning": warning}))  # fmt: skip
         return
     console.out(f"created key {created.api_key_id} ({safe(spec.describe())}) on {connection.url}")
     console.out(f"for the public key {public_key}; sign with the private key it was made from")
@@ -170,8 +178,7 @@ def report_new_key(
 ) -> None:
     """What a script or a person needs next: the key ID and where its private key is."""
     path = new.path.resolve()
-    if new.warning is not None:
-        console.say(f"WARNING from Kalshi about key {new.api_key_id}: {safe(new.warning)}")
+    _say_warning(console, new.api_key_id, new.warning)
     if as_json:
         payload = {
             "api_key_id": new.api_key_id,
@@ -190,6 +197,12 @@ def report_new_key(
     console.out(f"private key: {path} (mode 0600; {how})")
     console.out(f"  export KALSHI_API_KEY_ID={shlex.quote(new.api_key_id)}")
     console.out(f"  export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(path))}")
+
+
+def _say_warning(console: Console, api_key_id: str, warning: str | None) -> None:
+    """Kalshi's warning about a new key goes to stderr, escaped; it is never dropped."""
+    if warning is not None:
+        console.say(f"WARNING from Kalshi about key {api_key_id}: {safe(warning)}")
 
 
 def list_(

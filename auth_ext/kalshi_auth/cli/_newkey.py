@@ -40,7 +40,16 @@ from .._signer import KeyType, key_type_of
 from ._console import CommandError, Console, Interrupted
 from ._keygen import new_private_key, private_pem, public_pem, reseal
 
-__all__ = ["Destination", "KeySpec", "NewKey", "generate_key", "register_key", "unexpected"]
+__all__ = [
+    "Destination",
+    "KeySpec",
+    "NewKey",
+    "describe_failure",
+    "generate_key",
+    "register_key",
+    "unexpected",
+    "warning_of",
+]
 
 
 @dataclass(frozen=True)
@@ -188,14 +197,14 @@ def register_key(
                     ""
                     if where == target
                     else f" (it could not be named "
-                    f"{str(target)!r}: {_why(exc)}); move it where you want it."
+                    f"{str(target)!r}: {describe_failure(exc)}); move it where you want it."
                 )
             )
             if isinstance(exc, KeyboardInterrupt):
                 raise Interrupted(message) from None
             raise CommandError(message) from None
     return NewKey(
-        created.api_key_id, target, "register", key_type_of(key), _warning(created.warning)
+        created.api_key_id, target, "register", key_type_of(key), warning_of(created.warning)
     )
 
 
@@ -244,11 +253,12 @@ def generate_key(
         target,
         "generate",
         key_type or spec.key_type or "rsa",
-        _warning(generated.warning),
+        warning_of(generated.warning),
     )
 
 
-def _warning(value: str | Unset | None) -> str | None:
+def warning_of(value: str | Unset | None) -> str | None:
+    """Kalshi's ``warning`` on a new key, or None when there is none."""
     return value if isinstance(value, str) and value else None
 
 
@@ -260,7 +270,7 @@ def _kept(staged: Path, spec: KeySpec, why: str) -> CommandError:
     )
 
 
-def _why(error: BaseException) -> str:
+def describe_failure(error: BaseException) -> str:
     """Why a file could not be written, in words (never a bare None)."""
     if isinstance(error, KeyboardInterrupt):
         return "interrupted"
@@ -335,15 +345,15 @@ def _save_failed(
     console: Console,
 ) -> NoReturn:
     """Delete the unsaved key again; failing that, print its private key once."""
-    why = f"{_why(error)} ({str(target)!r})"
+    why = f"{describe_failure(error)} ({str(target)!r})"
     stop = Interrupted if isinstance(error, KeyboardInterrupt) else CommandError
     try:
         delete_api_key.sync_detailed(api_key=api_key_id, client=client)
     except (KalshiError, KeyboardInterrupt) as delete_error:
         console.say(
             f"WARNING: the new key {api_key_id} is live, its private key could not be saved "
-            f"({why}) and deleting the key failed too ({_why(delete_error)}). Its private key is "
-            "printed below ONCE; store it now, Kalshi cannot show it again."
+            f"({why}) and deleting the key failed too ({describe_failure(delete_error)}). "
+            "Its private key is printed below ONCE; store it now, Kalshi cannot show it again."
         )
         console.out(pem.decode("ascii").rstrip("\n"))
         raise stop(

@@ -18,7 +18,14 @@ from .._client import KalshiClient
 from .._errors import KalshiError, PermissionDeniedError
 from ._console import CommandError, Console, Interrupted
 from ._keygen import AskPassphrase
-from ._newkey import Destination, KeySpec, NewKey, generate_key, register_key
+from ._newkey import (
+    Destination,
+    KeySpec,
+    NewKey,
+    describe_failure,
+    generate_key,
+    register_key,
+)
 from ._session import Connection, find_key, list_keys
 
 __all__ = ["rotate"]
@@ -129,18 +136,15 @@ def _withdraw(
     """Undo a new key that failed (or was interrupted in) its proof; the old key was never
     touched."""
     stop = Interrupted if isinstance(cause, KeyboardInterrupt) else CommandError
-    if isinstance(cause, KeyboardInterrupt):
-        why = "interrupted"
-    elif isinstance(cause, OSError):
-        why = f"{cause.strerror or type(cause).__name__} ({cause.filename})"
-    else:
-        why = str(cause)
+    why = describe_failure(cause)
+    if isinstance(cause, OSError) and cause.filename:
+        why += f" ({cause.filename})"
     try:
         delete_api_key.sync_detailed(api_key=new.api_key_id, client=client)
     except (KalshiError, KeyboardInterrupt) as exc:
         raise stop(
             f"the new key {new.api_key_id} failed its check ({why}) and could not be deleted "
-            f"({exc or 'interrupted'}); its private key stays at {str(new.path)!r}. Your old "
+            f"({describe_failure(exc)}); its private key stays at {str(new.path)!r}. Your old "
             "key still works."
         ) from None
     new.path.unlink(missing_ok=True)
