@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -14,6 +19,31 @@ from kalshi_auth._files import write_secret_file
 from kalshi_auth.testing import FakeExchange, FakeKey, RunningExchange, serve
 
 from .cli_support import ScriptedExchange, Shell
+
+#: A test whose code makes async calls runs once per async transport, unless it brings its own
+#: transport (a MockTransport, a pool of a given size) or is marked ``own_transport`` (its
+#: helper does).
+_USES_ASYNC = re.compile(r"\basync\b|\basyncio\b|\baclose\b|AsyncApiKeysApi|kalshi_async_api")
+_OWN_TRANSPORT = re.compile(r"Transport\b|\btransport\b[\"']?\s*[:=]")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "async_transport" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("own_transport"):
+        return
+    source = inspect.getsource(metafunc.function)
+    if _USES_ASYNC.search(source) and not _OWN_TRANSPORT.search(source):
+        metafunc.parametrize("async_transport", ["httpx", "aiohttp"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def async_transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The async transport signed_client uses by default in this test (see above)."""
+    name: str = getattr(request, "param", "httpx")
+    defaults = dict(signed_client.__kwdefaults__ or {}, async_transport=name)
+    monkeypatch.setattr(signed_client, "__kwdefaults__", defaults)
+    return name
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +91,37 @@ def live(rsa_key: rsa.RSAPrivateKey, pkcs1_pem: bytes) -> Iterator[Exchange]:
         )
         with client:
             yield Exchange(exchange, running, key, client, pkcs1_pem)
+
+
+class SlowExchange(FakeExchange):
+    """Takes 0.4 s per request; ``entered`` is set once a request is being handled, and
+    ``most_busy`` is the most requests it was handling at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self._lock = threading.Lock()
+        self.busy = self.most_busy = 0
+
+    def handle(self, method: str, raw_path: str, headers: Any, body: bytes) -> Any:
+        with self._lock:
+            self.busy += 1
+            self.most_busy = max(self.most_busy, self.busy)
+        self.entered.set()
+        time.sleep(0.4)
+        with self._lock:
+            self.busy -= 1
+        return super().handle(method, raw_path, headers, body)
+
+
+@pytest.fixture
+def slow() -> Iterator[tuple[SlowExchange, str, bytes]]:
+    """A served SlowExchange, the ID of its Ed25519 key and that key."""
+    exchange = SlowExchange()
+    key = exchange.add_key(name="slow", key_type="ed25519")
+    assert key.private_key_pem is not None
+    with serve(exchange) as running:
+        yield exchange, running.base_url, key.private_key_pem
 
 
 @pytest.fixture

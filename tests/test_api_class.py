@@ -169,6 +169,7 @@ def test_error_statuses_raise_on_a_plain_generated_client_too(status: int) -> No
     assert err.value.status_code == status and err.value.content == body
 
 
+@pytest.mark.own_transport  # a MockTransport
 def test_async_class_raises_the_same_way() -> None:
     api = AsyncApiKeysApi(_answering(200, b"{}", signed=True))
     with pytest.raises(UnexpectedStatusError):

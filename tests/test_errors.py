@@ -210,6 +210,7 @@ def test_redirect_is_an_error_not_followed() -> None:
     assert err.value.status_code == 301 and len(seen) == 1
 
 
+@pytest.mark.own_transport  # a MockTransport
 def test_raise_on_error_false_gives_the_generated_behaviour_back() -> None:
     client = client_answering(400, FLAT, raise_on_error=False)
     response = get_api_keys.sync_detailed(client=client)

@@ -52,7 +52,7 @@ from kalshi_auth._files import FileExistsRefusedError, write_secret_file
 from kalshi_auth._keys import resolve_credentials
 from kalshi_auth.testing import FakeExchange, serve
 
-from .conftest import Exchange
+from .conftest import Exchange, SlowExchange
 
 BASE = "https://kalshi.test/trade-api/v2"
 ARMOUR = "-----BEGIN PRIVATE" + " KEY-----"  # split: no key armour in tracked files
@@ -180,6 +180,7 @@ def test_a_retried_delete_that_finds_the_key_gone_has_succeeded(
         ApiKeysApi(client).delete_api_key(victim.api_key_id)
 
 
+@pytest.mark.own_transport  # a MockTransport
 def test_a_key_that_deleted_itself_and_lost_the_answer_has_succeeded() -> None:
     exchange = FakeExchange()
     key = exchange.add_key(name="self")
@@ -432,28 +433,6 @@ def test_closing_closes_both_httpx_clients() -> None:
 
 
 # -- 6. the admission limiter keeps its promise ----------------------------------------------
-
-
-class SlowExchange(FakeExchange):
-    """Takes 0.4 s per request; ``entered`` is set once a request is being handled."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entered = threading.Event()
-
-    def handle(self, method: str, raw_path: str, headers: Any, body: bytes) -> Any:
-        self.entered.set()
-        time.sleep(0.4)
-        return super().handle(method, raw_path, headers, body)
-
-
-@pytest.fixture
-def slow() -> Iterator[tuple[FakeExchange, str, bytes]]:
-    exchange = SlowExchange()
-    key = exchange.add_key(name="slow", key_type="ed25519")
-    assert key.private_key_pem is not None
-    with serve(exchange) as running:
-        yield exchange, running.base_url, key.private_key_pem
 
 
 def _one_slot_client(slow: tuple[FakeExchange, str, bytes], pool: float) -> KalshiClient:

@@ -12,7 +12,7 @@ The hand-written layer over the generated ``kalshi_api_keys_client`` package::
 from __future__ import annotations
 
 from ._auth import KalshiAuth
-from ._client import ENVIRONMENTS, Environment, KalshiClient, signed_client
+from ._client import ENVIRONMENTS, AsyncTransport, Environment, KalshiClient, signed_client
 from ._errors import (
     AuthenticationError,
     AuthFailureCause,
@@ -40,6 +40,7 @@ from ._signer import KalshiSigner
 
 __all__ = [
     "ENVIRONMENTS",
+    "AsyncTransport",
     "AuthFailureCause",
     "AuthenticationError",
     "BadRequestError",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import math
 import os
 import threading
@@ -23,9 +24,11 @@ from ._keys import resolve_credentials
 from ._retry import RetryPolicy
 from ._signer import ACCESS_KEY_HEADER, KalshiSigner
 
-__all__ = ["ENVIRONMENTS", "Environment", "KalshiClient", "signed_client"]
+__all__ = ["ENVIRONMENTS", "AsyncTransport", "Environment", "KalshiClient", "signed_client"]
 
 Environment = Literal["prod", "demo"]
+#: What carries async requests: httpx's own stack, or aiohttp (the ``aiohttp`` extra).
+AsyncTransport = Literal["httpx", "aiohttp"]
 
 #: Kalshi's recommended Trade API hosts (the official spec's first server of each kind).
 ENVIRONMENTS: Mapping[Environment, str] = {
@@ -46,6 +49,7 @@ class KalshiClient(AuthenticatedClient):
 
     _retry: RetryPolicy = field(factory=RetryPolicy, kw_only=True, alias="retry")
     _raise_on_error: bool = field(default=True, kw_only=True, alias="raise_on_error")
+    _async_transport: AsyncTransport = field(default="httpx", kw_only=True, alias="async_transport")
     _build_lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False)
 
     def unexpected_status_error(
@@ -136,7 +140,15 @@ class KalshiClient(AuthenticatedClient):
         if self._async_client is None:
             with self._build_lock:
                 if self._async_client is None:
-                    self._async_client = AsyncSignedClient(**self._httpx_kwargs())
+                    kwargs = self._httpx_kwargs()
+                    if self._async_transport == "aiohttp":
+                        from ._aiohttp import AiohttpTransport
+
+                        kwargs["transport"] = AiohttpTransport(
+                            verify=self._verify_ssl,
+                            limits=kwargs.pop("limits", httpx.Limits(max_connections=100)),
+                        )
+                    self._async_client = AsyncSignedClient(**kwargs)
         return self._async_client
 
 
@@ -212,6 +224,7 @@ def signed_client(
     headers: Mapping[str, str] | None = None,
     kalshi_path_prefix: str | None = None,
     httpx_args: Mapping[str, Any] | None = None,
+    async_transport: AsyncTransport = "httpx",
     environ: Mapping[str, str] | None = None,
     clock: Callable[[], float] = time.time,
 ) -> KalshiClient:
@@ -230,6 +243,10 @@ def signed_client(
     :class:`KalshiAPIError` subclasses unless ``raise_on_error=False``. GET and DELETE are
     retried ``max_retries`` times (default 2) on 429/502/503/504 and connection errors; POST
     never is. Use it as a context manager (``with`` or ``async with``) to close connections.
+
+    ``async_transport="aiohttp"`` sends async calls over aiohttp (``pip install
+    'kalshi-api-keys[aiohttp]'``): about twice the throughput for many concurrent calls, with
+    the same signing, admission limit, retries, typed errors and timeouts (no write timeout).
     """
     if environment is not None and base_url is not None:
         raise ConfigurationError("pass environment or base_url, not both")
@@ -243,6 +260,7 @@ def signed_client(
     if retry is None:
         retry = RetryPolicy() if max_retries is None else RetryPolicy(max_retries=max_retries)
     timeout = _check_timeout(timeout)
+    _check_async_transport(async_transport, httpx_args or {})
     if auth is None:
         credentials = resolve_credentials(
             api_key_id=api_key_id,
@@ -285,4 +303,27 @@ def signed_client(
         httpx_args={**extra, "auth": auth},
         retry=retry,
         raise_on_error=raise_on_error,
+        async_transport=async_transport,
     )
+
+
+#: httpx_args that shape httpx's own transport, which async_transport="aiohttp" replaces.
+_HTTPX_TRANSPORT_SETTINGS = ("transport", "mounts", "proxy", "http1", "http2", "cert")
+
+
+def _check_async_transport(name: str, httpx_args: Mapping[str, Any]) -> None:
+    if name == "httpx":
+        return
+    if name != "aiohttp":
+        raise ConfigurationError(f"async_transport must be 'httpx' or 'aiohttp', not {name!r}")
+    if importlib.util.find_spec("aiohttp") is None:
+        raise ConfigurationError(
+            "async_transport='aiohttp' needs aiohttp: pip install 'kalshi-api-keys[aiohttp]'"
+        )
+    clashing = [key for key in _HTTPX_TRANSPORT_SETTINGS if key in httpx_args]
+    if clashing:
+        raise ConfigurationError(
+            f"httpx_args {', '.join(clashing)} configure httpx's own transport, which "
+            "async_transport='aiohttp' replaces for async calls; drop them or use the default "
+            "async_transport='httpx'"
+        )

@@ -203,8 +203,8 @@ def _pool_limit(kwargs: dict[str, Any]) -> int | None:
     """How many connections the pool that will really be used holds (None: no limit known)."""
     transport = kwargs.get("transport")
     if transport is not None:
-        pool = getattr(transport, "_pool", None)
-        limit = getattr(pool, "_max_connections", None)
+        pool = getattr(transport, "_pool", None)  # httpx's transports: httpcore's pool
+        limit = getattr(pool, "_max_connections", getattr(transport, "max_connections", None))
         return limit if isinstance(limit, int) else None
     limits: httpx.Limits = kwargs.get("limits", httpx.Limits(max_connections=100))
     return limits.max_connections
