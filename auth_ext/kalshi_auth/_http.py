@@ -16,7 +16,6 @@ honours the pool timeout.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import threading
@@ -81,6 +80,13 @@ def _transport_error(exc: httpx.TransportError, request: httpx.Request) -> Kalsh
     if isinstance(exc, httpx.TimeoutException):
         return KalshiTimeoutError(f"{where} timed out ({type(exc).__name__}); raise the timeout")
     return KalshiConnectionError(f"{where} failed before a response: {type(exc).__name__}: {exc}")
+
+
+def _undecodable(request: httpx.Request, exc: httpx.DecodingError) -> ResponseFormatError:
+    return ResponseFormatError(
+        f"{request.method} {safe_url(request.url)}: the answer's body could not be decoded "
+        f"({type(exc).__name__}); a proxy may have corrupted it"
+    )
 
 
 def _looks_like_json(response: httpx.Response) -> bool:
@@ -239,17 +245,14 @@ class _SyncSlots:
     def __init__(self, limit: int | None) -> None:
         self._semaphore = threading.BoundedSemaphore(limit) if limit else None
 
-    @contextlib.contextmanager
-    def held(self, request: httpx.Request) -> Iterator[None]:
-        if self._semaphore is None:
-            yield
-            return
-        timeout = _pool_timeout(request)
-        if not self._semaphore.acquire(timeout=timeout):
+    def acquire(self, request: httpx.Request) -> None:
+        if self._semaphore is not None and not self._semaphore.acquire(
+            timeout=_pool_timeout(request)
+        ):
             raise httpx.PoolTimeout("no connection slot freed up", request=request)
-        try:
-            yield
-        finally:
+
+    def release(self) -> None:
+        if self._semaphore is not None:
             self._semaphore.release()
 
 
@@ -259,28 +262,30 @@ class _AsyncSlots:
     def __init__(self, limit: int | None) -> None:
         self._semaphore = anyio.Semaphore(limit) if limit else None
 
-    @contextlib.asynccontextmanager
-    async def held(self, request: httpx.Request) -> AsyncIterator[None]:
+    async def acquire(self, request: httpx.Request) -> None:
         if self._semaphore is None:
-            yield
             return
-        timeout = _pool_timeout(request)
         try:
-            with anyio.fail_after(timeout):
+            self._semaphore.acquire_nowait()  # the common case: no timer to set up
+            return
+        except anyio.WouldBlock:
+            pass
+        try:
+            with anyio.fail_after(_pool_timeout(request)):
                 await self._semaphore.acquire()
         except TimeoutError:
             raise httpx.PoolTimeout("no connection slot freed up", request=request) from None
-        try:
-            yield
-        finally:
+
+    def release(self) -> None:
+        if self._semaphore is not None:
             self._semaphore.release()
 
 
 class _ReleasingStream(httpx.SyncByteStream):
     """A streamed body that gives its connection slot back when the response is closed."""
 
-    def __init__(self, stream: httpx.SyncByteStream, release: contextlib.ExitStack) -> None:
-        self._stream, self._release = stream, release
+    def __init__(self, stream: httpx.SyncByteStream, slots: _SyncSlots) -> None:
+        self._stream, self._slots = stream, slots
 
     def __iter__(self) -> Iterator[bytes]:
         yield from self._stream
@@ -289,14 +294,14 @@ class _ReleasingStream(httpx.SyncByteStream):
         try:
             self._stream.close()
         finally:
-            self._release.close()
+            self._slots.release()
 
 
 class _AsyncReleasingStream(httpx.AsyncByteStream):
     """The async counterpart of _ReleasingStream."""
 
-    def __init__(self, stream: httpx.AsyncByteStream, release: contextlib.AsyncExitStack) -> None:
-        self._stream, self._release = stream, release
+    def __init__(self, stream: httpx.AsyncByteStream, slots: _AsyncSlots) -> None:
+        self._stream, self._slots = stream, slots
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._stream:
@@ -306,10 +311,52 @@ class _AsyncReleasingStream(httpx.AsyncByteStream):
         try:
             await self._stream.aclose()
         finally:
-            await self._release.aclose()
+            self._slots.release()
 
 
-class SignedClient(httpx.Client):
+class _KeptCookies(httpx.Cookies):
+    """The cookies the caller set, sent as given; answers' Set-Cookie is not kept. Kalshi's API
+    uses no cookies (its official SDK keeps none), and httpx's cookie jar costs every call."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class _LeanBuilding:
+    """Request building without the work a Kalshi call never needs: ``base_url`` joined to a
+    path once per distinct path (httpx parses both again on every call), and no empty query
+    merge (which parses the URL once more)."""
+
+    _base_url: httpx.URL
+
+    def _init_lean(self) -> None:
+        self._joined: dict[str, httpx.URL] = {}
+        self._joined_base = self._base_url
+        client: Any = self
+        client._cookies = _KeptCookies(client._cookies)
+
+    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
+        merge: Any = super()._merge_url  # type: ignore[misc]
+        if type(url) is not str:
+            return merge(url)  # type: ignore[no-any-return]
+        if self._joined_base is not self._base_url:  # base_url was reassigned
+            self._joined, self._joined_base = {}, self._base_url
+        joined = self._joined.get(url)
+        if joined is None:
+            joined = merge(url)
+            if len(self._joined) >= 256:  # DELETE paths carry key IDs: keep it bounded
+                self._joined.clear()
+            self._joined[url] = joined
+        return joined
+
+    def build_request(self, method: str, url: httpx.URL | str, **kwargs: Any) -> httpx.Request:
+        if not kwargs.get("params"):
+            kwargs["params"] = None
+        build: Any = super().build_request  # type: ignore[misc]
+        return build(method, url, **kwargs)  # type: ignore[no-any-return]
+
+
+class SignedClient(_LeanBuilding, httpx.Client):
     """httpx.Client with Kalshi's retry and error policy in ``send``."""
 
     def __init__(
@@ -325,30 +372,35 @@ class SignedClient(httpx.Client):
         self._raise_on_error = raise_on_error
         self._documented = documented
         self._slots = _SyncSlots(_pool_limit(kwargs))
+        self._init_lean()
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
         request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
         stream = bool(kwargs.get("stream", False))
         attempts = _Attempts(self._retry, request, self._raise_on_error, self._documented)
+        slots = self._slots
         while True:
             _fit_deadline(request, self._retry)
-            slot = contextlib.ExitStack()
             try:
-                slot.enter_context(self._slots.held(request))
+                slots.acquire(request)
+            except httpx.PoolTimeout as exc:
+                self._retry.sleep(attempts.after_error(exc))
+                continue
+            try:
                 response = super().send(request, **kwargs)
             except httpx.TransportError as exc:
-                slot.close()
+                slots.release()
                 delay = attempts.after_error(exc)
             except httpx.DecodingError as exc:
-                slot.close()
-                raise ResponseFormatError(
-                    f"{request.method} {safe_url(request.url)}: the answer's body could not be "
-                    f"decoded ({type(exc).__name__}); a proxy may have corrupted it"
-                ) from exc
+                slots.release()
+                raise _undecodable(request, exc) from exc
+            except BaseException:
+                slots.release()
+                raise
             else:
                 if stream and response.is_success:
-                    response.stream = _ReleasingStream(response.stream, slot)  # type: ignore[arg-type]
+                    response.stream = _ReleasingStream(response.stream, slots)  # type: ignore[arg-type]
                     return response
                 try:
                     if not stream or not response.is_success:
@@ -358,7 +410,7 @@ class SignedClient(httpx.Client):
                     response.close()
                     raise
                 finally:
-                    slot.close()
+                    slots.release()
                 if isinstance(outcome, httpx.Response):
                     if outcome is not response:
                         response.close()
@@ -368,7 +420,7 @@ class SignedClient(httpx.Client):
             self._retry.sleep(delay)
 
 
-class AsyncSignedClient(httpx.AsyncClient):
+class AsyncSignedClient(_LeanBuilding, httpx.AsyncClient):
     """httpx.AsyncClient with Kalshi's retry and error policy in ``send``."""
 
     def __init__(
@@ -384,30 +436,35 @@ class AsyncSignedClient(httpx.AsyncClient):
         self._raise_on_error = raise_on_error
         self._documented = documented
         self._slots = _AsyncSlots(_pool_limit(kwargs))
+        self._init_lean()
 
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
         request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
         stream = bool(kwargs.get("stream", False))
         attempts = _Attempts(self._retry, request, self._raise_on_error, self._documented)
+        slots = self._slots
         while True:
             _fit_deadline(request, self._retry)
-            slot = contextlib.AsyncExitStack()
             try:
-                await slot.enter_async_context(self._slots.held(request))
+                await slots.acquire(request)
+            except httpx.PoolTimeout as exc:
+                await self._retry.async_sleep(attempts.after_error(exc))
+                continue
+            try:
                 response = await super().send(request, **kwargs)
             except httpx.TransportError as exc:
-                await slot.aclose()
+                slots.release()
                 delay = attempts.after_error(exc)
             except httpx.DecodingError as exc:
-                await slot.aclose()
-                raise ResponseFormatError(
-                    f"{request.method} {safe_url(request.url)}: the answer's body could not be "
-                    f"decoded ({type(exc).__name__}); a proxy may have corrupted it"
-                ) from exc
+                slots.release()
+                raise _undecodable(request, exc) from exc
+            except BaseException:
+                slots.release()
+                raise
             else:
                 if stream and response.is_success:
-                    response.stream = _AsyncReleasingStream(response.stream, slot)  # type: ignore[arg-type]
+                    response.stream = _AsyncReleasingStream(response.stream, slots)  # type: ignore[arg-type]
                     return response
                 try:
                     if not stream or not response.is_success:
@@ -417,7 +474,7 @@ class AsyncSignedClient(httpx.AsyncClient):
                     await response.aclose()
                     raise
                 finally:
-                    await slot.aclose()
+                    slots.release()
                 if isinstance(outcome, httpx.Response):
                     if outcome is not response:
                         await response.aclose()
