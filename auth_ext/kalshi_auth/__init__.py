@@ -11,32 +11,36 @@ The hand-written layer over the generated ``kalshi_api_keys_client`` package::
 
 from __future__ import annotations
 
-from ._auth import KalshiAuth
-from ._client import ENVIRONMENTS, AsyncTransport, Environment, KalshiClient, signed_client
-from ._errors import (
-    AuthenticationError,
-    AuthFailureCause,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    InvalidRequestError,
-    KalshiAPIError,
-    KalshiConnectionError,
-    KalshiError,
-    KalshiTimeoutError,
-    KeyLoadError,
-    KeyLoadReason,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseFormatError,
-    ServerError,
-    UnexpectedStatusError,
-)
-from ._files import FileExistsRefusedError, save_private_key
-from ._keys import load_private_key
-from ._retry import RetryPolicy
-from ._signer import KalshiSigner
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._auth import KalshiAuth
+    from ._client import ENVIRONMENTS, AsyncTransport, Environment, KalshiClient, signed_client
+    from ._errors import (
+        AuthenticationError,
+        AuthFailureCause,
+        BadRequestError,
+        ConfigurationError,
+        ConflictError,
+        InvalidRequestError,
+        KalshiAPIError,
+        KalshiConnectionError,
+        KalshiError,
+        KalshiTimeoutError,
+        KeyLoadError,
+        KeyLoadReason,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ResponseFormatError,
+        ServerError,
+        UnexpectedStatusError,
+    )
+    from ._files import FileExistsRefusedError, save_private_key
+    from ._keys import load_private_key
+    from ._retry import RetryPolicy
+    from ._signer import KalshiSigner
 
 __all__ = [
     "ENVIRONMENTS",
@@ -69,3 +73,52 @@ __all__ = [
     "save_private_key",
     "signed_client",
 ]
+
+#: Where each public name is defined. Loaded on first use: a plain ``import kalshi_auth`` (the
+#: CLI's start, a test collection) loads none of httpx, cryptography or the generated client.
+_HOME = {
+    "ENVIRONMENTS": "._client",
+    "AsyncTransport": "._client",
+    "AuthFailureCause": "._errors",
+    "AuthenticationError": "._errors",
+    "BadRequestError": "._errors",
+    "ConfigurationError": "._errors",
+    "ConflictError": "._errors",
+    "Environment": "._client",
+    "FileExistsRefusedError": "._files",
+    "InvalidRequestError": "._errors",
+    "KalshiAPIError": "._errors",
+    "KalshiAuth": "._auth",
+    "KalshiClient": "._client",
+    "KalshiConnectionError": "._errors",
+    "KalshiError": "._errors",
+    "KalshiSigner": "._signer",
+    "KalshiTimeoutError": "._errors",
+    "KeyLoadError": "._errors",
+    "KeyLoadReason": "._errors",
+    "NotFoundError": "._errors",
+    "PermissionDeniedError": "._errors",
+    "RateLimitError": "._errors",
+    "ResponseFormatError": "._errors",
+    "RetryPolicy": "._retry",
+    "ServerError": "._errors",
+    "UnexpectedStatusError": "._errors",
+    "load_private_key": "._keys",
+    "save_private_key": "._files",
+    "signed_client": "._client",
+}
+
+
+if not TYPE_CHECKING:  # type checkers see the imports above, so a misspelt name stays an error
+
+    def __getattr__(name: str) -> Any:
+        home = _HOME.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(home, __name__), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

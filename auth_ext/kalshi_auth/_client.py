@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib.util
 import math
@@ -15,7 +14,6 @@ from typing import Any, Literal, NoReturn
 import httpx
 from attrs import define, field
 from kalshi_api_keys_client import AuthenticatedClient
-from kalshi_api_keys_client.api.api_keys import DOCUMENTED_STATUSES
 
 from ._auth import KalshiAuth, is_loopback
 from ._errors import ConfigurationError, KalshiAPIError, unexpected_status_error
@@ -66,6 +64,9 @@ class KalshiClient(AuthenticatedClient):
         return auth.signer
 
     def _httpx_kwargs(self) -> dict[str, Any]:
+        # The endpoint modules load with the first httpx client, not with kalshi_auth.
+        from kalshi_api_keys_client.api.api_keys import DOCUMENTED_STATUSES
+
         return {
             "base_url": self._base_url,
             "cookies": self._cookies,
@@ -102,6 +103,8 @@ class KalshiClient(AuthenticatedClient):
         if self._client is not None:
             self._client.close()
         if self._async_client is not None:
+            import asyncio  # only here: sync-only programs never load asyncio
+
             try:
                 asyncio.get_running_loop()
             except RuntimeError:

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-import anyio
 import httpx
 
 from ._auth import NO_REDIRECTS, signed_path
@@ -260,6 +259,9 @@ class _AsyncSlots:
     """At most ``limit`` requests between signing and closing their response (tasks)."""
 
     def __init__(self, limit: int | None) -> None:
+        import anyio  # only async clients need it
+
+        self._anyio = anyio
         self._semaphore = anyio.Semaphore(limit) if limit else None
 
     async def acquire(self, request: httpx.Request) -> None:
@@ -268,10 +270,10 @@ class _AsyncSlots:
         try:
             self._semaphore.acquire_nowait()  # the common case: no timer to set up
             return
-        except anyio.WouldBlock:
+        except self._anyio.WouldBlock:
             pass
         try:
-            with anyio.fail_after(_pool_timeout(request)):
+            with self._anyio.fail_after(_pool_timeout(request)):
                 await self._semaphore.acquire()
         except TimeoutError:
             raise httpx.PoolTimeout("no connection slot freed up", request=request) from None

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 
 from ._errors import KeyLoadError
@@ -117,6 +116,10 @@ def load_private_key(
 
 
 def _load_pem(data: bytes, password: bytes | None, source: str) -> object:
+    # Imported here: cryptography's serialization package costs ~15 ms (it loads the OpenSSH
+    # and cipher modules too), and signing with a ready key never needs it.
+    from cryptography.hazmat.primitives import serialization
+
     try:
         return serialization.load_pem_private_key(data, password=password)
     except (ValueError, TypeError):
@@ -135,6 +138,8 @@ def _load_pem(data: bytes, password: bytes | None, source: str) -> object:
 
 
 def _load_openssh(data: bytes, password: bytes | None, source: str) -> object:
+    from cryptography.hazmat.primitives import serialization
+
     try:
         return serialization.load_ssh_private_key(data, password=password)
     except UnsupportedAlgorithm:

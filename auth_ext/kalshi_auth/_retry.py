@@ -11,7 +11,6 @@ What may be repeated depends on whether the failed attempt could have reached Ka
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
 import time
@@ -19,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import anyio
 import httpx
 
 __all__ = ["RetryPolicy", "classify_error", "retry_after_seconds"]
@@ -48,11 +46,19 @@ def retry_after_seconds(value: str | None, *, now: Callable[[], float] = time.ti
     if value.isdigit():
         return float(value)
     try:
+        import email.utils  # only for the rare HTTP-date form
+
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     seconds = when.timestamp() - now()
     return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+async def _anyio_sleep(seconds: float) -> None:
+    import anyio  # only async callers need it
+
+    await anyio.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = frozenset({429, 502, 503, 504})
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     async_sleep: Callable[[float], Awaitable[None]] = field(
-        default=anyio.sleep, repr=False, compare=False
+        default=_anyio_sleep, repr=False, compare=False
     )
     uniform: Callable[[], float] = field(default=random.random, repr=False, compare=False)
     #: A ``time.monotonic()`` instant no attempt may run past (attempts' timeouts shrink to
