@@ -114,7 +114,8 @@ class KalshiAuth(httpx.Auth):
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
         _guard_redirects(request, asynchronous=False)
-        return super().sync_auth_flow(request)
+        # httpx's default wraps auth_flow in a second generator to read bodies we never need.
+        return self.auth_flow(request)
 
     def async_auth_flow(
         self, request: httpx.Request

@@ -1,0 +1,88 @@
+"""Signing in-process: our signer against one raw sign (the floor), and what KalshiAuth adds to
+an httpx call with no network (signed minus unsigned through an httpx.MockTransport)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from kalshi_auth import KalshiAuth, KalshiSigner
+from kalshi_auth._signer import signing_message
+from kalshi_python_sync.auth import KalshiAuth as OfficialAuth
+from report import Row
+from server import PSS
+from timing import Spread, interleaved, median, ms, ratio, us
+
+PATH = "/trade-api/v2/api_keys"
+
+METHOD = """\
+- **S1/S1b/S3**: `KalshiSigner.sign("GET", path)` (the three headers) against the key's raw
+  `sign` on a prebuilt message: what signing costs beyond the cryptography itself. S1b times the
+  official SDK's `KalshiAuth.create_auth_headers` against the same floor.
+- **S2**: the same `httpx.Client.get` through an `httpx.MockTransport`, with and without
+  `KalshiAuth`; per round, (signed - unsigned) / raw sign."""
+
+
+def bench(rsa_key: rsa.RSAPrivateKey, rsa_pem: bytes, rounds: int) -> list[Row]:
+    message = signing_message(int(time.time() * 1000), "GET", PATH)
+    signer = KalshiSigner("bench-key", rsa_key)
+    official = OfficialAuth("bench-key", rsa_pem.decode("ascii"))
+    t = interleaved(
+        {
+            "raw": lambda: rsa_key.sign(message, PSS, hashes.SHA256()),
+            "ours": lambda: signer.sign("GET", PATH),
+            "official": lambda: official.create_auth_headers("GET", PATH),
+        },
+        calls=100,
+        rounds=rounds,
+    )
+    ed_key = ed25519.Ed25519PrivateKey.generate()
+    ed_signer = KalshiSigner("bench-key", ed_key)
+    e = interleaved(
+        {"raw": lambda: ed_key.sign(message), "ours": lambda: ed_signer.sign("GET", PATH)},
+        calls=2000,
+        rounds=rounds,
+    )
+    return [
+        Row("S1", "RSA-2048: `KalshiSigner.sign` vs one raw RSA-PSS sign (the floor)",
+            ms(median(t["ours"])), ms(median(t["raw"])), ratio(t, "ours", "raw"), 1.10),
+        Row("S1b", "official `KalshiAuth.create_auth_headers` vs the same floor",
+            ms(median(t["official"])), ms(median(t["raw"])), ratio(t, "official", "raw"),
+            note="and the official SDK signs twice per request (C4)"),
+        _auth_overhead(rsa_key, median(t["raw"]), rounds),
+        Row("S3", "Ed25519: `KalshiSigner.sign` vs one raw Ed25519 sign (the floor)",
+            us(median(e["ours"])), us(median(e["raw"])), ratio(e, "ours", "raw"), 1.10),
+    ]  # fmt: skip
+
+
+def _auth_overhead(key: rsa.RSAPrivateKey, raw_sign: float, rounds: int) -> Row:
+    body = json.dumps({"api_keys": [{"api_key_id": "k", "name": "n", "scopes": ["read"]}]})
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            200, content=body, headers={"Content-Type": "application/json"}
+        )
+    )
+    base = "https://bench.invalid/trade-api/v2"
+    auth = KalshiAuth(KalshiSigner("bench-key", key))
+    raw_message = signing_message(int(time.time() * 1000), "GET", PATH)
+    with (
+        httpx.Client(transport=transport, base_url=base) as plain,
+        httpx.Client(transport=transport, base_url=base, auth=auth) as signed,
+    ):
+        t = interleaved(
+            {
+                "plain": lambda: plain.get("/api_keys"),
+                "signed": lambda: signed.get("/api_keys"),
+                "raw": lambda: key.sign(raw_message, PSS, hashes.SHA256()),
+            },
+            calls=100,
+            rounds=rounds,
+        )
+    added = [s - p for s, p in zip(t["signed"], t["plain"], strict=True)]
+    per_round = Spread.of([a / r for a, r in zip(added, t["raw"], strict=True)])
+    return Row("S2", "what `KalshiAuth` adds to an httpx call (signed minus unsigned GET, "
+               "`httpx.MockTransport`) vs the raw sign", ms(median(added)), ms(raw_sign),
+               per_round, 1.10, note=f"unsigned call itself: {ms(median(t['plain']))}")  # fmt: skip
