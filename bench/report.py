@@ -47,8 +47,8 @@ class Row:
     def cells(self) -> list[str]:
         ratio = spread = target = ""
         if self.ratio is not None:
-            ratio = f"{self.ratio.median:.2f}x"
-            spread = f"{self.ratio.low:.2f} to {self.ratio.high:.2f} (n={self.ratio.rounds})"
+            ratio = f"{self.ratio.median:.3f}x"
+            spread = f"{self.ratio.low:.3f} to {self.ratio.high:.3f} (n={self.ratio.rounds})"
         if self.target is not None:
             target = f"{'>=' if self.higher_is_better else '<='} {self.target:.2f}x"
         return [self.number, self.what, self.ours, self.baseline, ratio, spread, target,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from kalshi_auth import load_private_key
 from kalshi_python_sync import Configuration, KalshiClient
 
@@ -92,7 +92,13 @@ def uvicorn_exchange(workdir: Path) -> Iterator[Server]:
 def hand_rolled_auth(key: Key) -> Callable[[httpx.Request], httpx.Request]:
     """What a user could write instead of this SDK: a six-line auth callable for a plain
     ``httpx.Client``, signing with cryptography."""
-    key_id, private = key.key_id, load_private_key(key.path)
+    return hand_rolled_auth_with(key.key_id, load_private_key(key.path))
+
+
+def hand_rolled_auth_with(
+    key_id: str, private: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+) -> Callable[[httpx.Request], httpx.Request]:
+    """hand_rolled_auth for a key already in memory."""
     if isinstance(private, rsa.RSAPrivateKey):
         rsa_key = private
 
