@@ -14,7 +14,7 @@ from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
 from kalshi_auth import signed_client
 from report import Row
 from server import Key, Server, hand_rolled_auth
-from timing import Samples, ratio
+from timing import Samples, in_turn, ratio
 
 CALLS = 1000
 
@@ -107,12 +107,12 @@ def _rounds(server: Server, key: Key, rounds: int) -> Samples:
         serial = ApiKeysApi(sync_client).get_api_keys
         for _ in range(20):
             serial()
-        for _ in range(rounds):
+        for turn in range(rounds):
             started = time.perf_counter()
             for _ in range(200):
                 serial()
             samples["serial"].append((time.perf_counter() - started) / 200)
-            for name, make in contenders.items():
+            for name, make in in_turn(contenders, turn):
                 before = server.verified()
                 samples[name].append(asyncio.run(_gathered(make)))
                 verified = server.verified() - before

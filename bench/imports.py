@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from report import Row
-from timing import Samples, median, ms, ratio
+from timing import Samples, in_turn, median, ms, ratio
 
 METHOD = """\
 `python -c` per figure, timing only the import statement. I1: a plain `import kalshi_auth`
@@ -32,8 +32,8 @@ def _seconds(statement: str) -> float:
 
 def bench(rounds: int) -> list[Row]:
     t: Samples = {name: [] for name in STATEMENTS}
-    for _ in range(rounds):
-        for name, statement in STATEMENTS.items():
+    for turn in range(rounds):
+        for name, statement in in_turn(STATEMENTS, turn):
             t[name].append(_seconds(statement))
     m = {name: median(values) for name, values in t.items()}
     return [

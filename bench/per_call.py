@@ -13,7 +13,7 @@ from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
 from kalshi_auth import KalshiClient, signed_client
 from report import Row
 from server import Key, Server, hand_rolled_auth, official_client, official_signatures_per_call
-from timing import Samples, interleaved, median, ms, ratio
+from timing import Samples, in_turn, interleaved, median, ms, ratio
 
 METHOD = """\
 `GET /api_keys` against the fake exchange under uvicorn (h11) in another process on 127.0.0.1,
@@ -115,8 +115,8 @@ async def _async_serial(server: Server, calls: int, rounds: int) -> Samples:
     gc.collect()
     gc.disable()
     try:
-        for _ in range(rounds):
-            for name, fn in contenders.items():
+        for turn in range(rounds):
+            for name, fn in in_turn(contenders, turn):
                 started = time.perf_counter()
                 for _ in range(calls):
                     await fn()

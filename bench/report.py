@@ -83,10 +83,11 @@ def render(sections: list[tuple[str, list[Row], str]], seconds: float) -> str:
         f"- Python {platform.python_version()} ({platform.python_implementation()}), "
         f"{platform.system()} {platform.machine()}",
         f"- {_versions()}",
-        "- Contenders take turns round by round. **ratio** is the median over rounds of ours / "
-        "baseline in the same round; **spread** is the interquartile range of those per-round "
-        "ratios; the verdict is judged on the median, and says *narrowly* when the target lies "
-        "inside the spread. Lower is better unless the target says `>=`.",
+        "- Contenders take turns round by round (in reverse order every other round). "
+        "**ratio** is the median over rounds of ours / baseline in the same round; **spread** "
+        "is the interquartile range of those per-round ratios; the verdict is judged on the "
+        "median, and says *narrowly* when the target lies inside the spread. Lower is better "
+        "unless the target says `>=`.",
         "",
     ]
     for title, rows, method in sections:

@@ -46,7 +46,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir, uvicorn_exchange(Path(workdir)) as server:
         rows, _, _ = per_call.bench(server, rounds)
         section("Per call, over loopback", rows, per_call.METHOD)
-        section("Many calls at once", concurrency.bench(server, max(11, rounds // 2)),
+        section("Many calls at once", concurrency.bench(server, max(15, rounds * 2 // 3)),
                 concurrency.METHOD)  # fmt: skip
         section("Memory", memory.bench(server), memory.METHOD)
     section("Parsing", parsing.bench(max(9, rounds // 2)), parsing.METHOD)

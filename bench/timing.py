@@ -1,8 +1,9 @@
 """Interleaved timing and the statistics every verdict is judged on.
 
-Contenders take turns round by round, so a noisy neighbour slows them alike, and each target is
-judged on the median of the per-round ratios (ours / baseline of the same round), printed with
-its interquartile range. A single slow round moves neither.
+Contenders take turns round by round, in reverse order every other round (so a drift in the
+machine's speed favours none), and each target is judged on the median of the per-round ratios
+(ours / baseline of the same round), printed with its interquartile range. A single slow round
+moves neither.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 Samples = dict[str, list[float]]
+T = TypeVar("T")
 
 
 def per_call(fn: Callable[[], object], calls: int) -> float:
@@ -32,12 +35,18 @@ def interleaved(contenders: dict[str, Callable[[], object]], *, calls: int, roun
     gc.collect()
     gc.disable()
     try:
-        for _ in range(rounds):
-            for name, fn in contenders.items():
+        for turn in range(rounds):
+            for name, fn in in_turn(contenders, turn):
                 samples[name].append(per_call(fn, calls))
     finally:
         gc.enable()
     return samples
+
+
+def in_turn(contenders: dict[str, T], turn: int) -> list[tuple[str, T]]:
+    """The contenders in this round's order: as given, reversed every other round."""
+    order = list(contenders.items())
+    return order[::-1] if turn % 2 else order
 
 
 @dataclass(frozen=True)
