@@ -20,11 +20,12 @@ from kalshi_auth.testing import FakeExchange, FakeKey, RunningExchange, serve
 
 from .cli_support import ScriptedExchange, Shell
 
-#: A test whose code makes async calls runs once per async transport, unless it brings its own
-#: transport (a MockTransport, a pool of a given size) or is marked ``own_transport`` (its
-#: helper does).
+#: A test whose code makes async calls on a signed client (made in the test or by one of these
+#: fixtures) runs once per async transport, unless it brings its own transport (a
+#: MockTransport, a pool of a given size) or is marked ``own_transport`` (its helper does).
 _USES_ASYNC = re.compile(r"\basync\b|\basyncio\b|\baclose\b|AsyncApiKeysApi|kalshi_async_api")
 _OWN_TRANSPORT = re.compile(r"Transport\b|\btransport\b[\"']?\s*[:=]")
+_CLIENT_FIXTURES = frozenset({"live", "make_client", "kalshi_client", "kalshi_async_api"})
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -33,7 +34,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.get_closest_marker("own_transport"):
         return
     source = inspect.getsource(metafunc.function)
-    if _USES_ASYNC.search(source) and not _OWN_TRANSPORT.search(source):
+    makes_calls = "signed_client" in source or _CLIENT_FIXTURES & set(metafunc.fixturenames)
+    if makes_calls and _USES_ASYNC.search(source) and not _OWN_TRANSPORT.search(source):
         metafunc.parametrize("async_transport", ["httpx", "aiohttp"], indirect=True)
 
 
