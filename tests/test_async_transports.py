@@ -5,6 +5,7 @@ it may have reached Kalshi), timeouts, exact signed paths; and aiohttp stays opt
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import socket
 import subprocess
 import sys
@@ -318,6 +319,18 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=60
     )
+
+
+def test_an_aiohttp_that_resends_by_itself_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "3.10.11" if name == "aiohttp" else real(name)
+    )
+    with pytest.raises(ConfigurationError, match=r"aiohttp >= 3.11, not 3.10.11"):
+        signed_client(
+            api_key_id="k", private_key_pem=_pem(), base_url="http://127.0.0.1:1",
+            async_transport="aiohttp",
+        )  # fmt: skip
 
 
 def test_aiohttp_is_never_imported_unless_asked_for() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import importlib.util
 import math
 import os
@@ -322,6 +323,13 @@ def _check_async_transport(name: str, httpx_args: Mapping[str, Any]) -> None:
     if importlib.util.find_spec("aiohttp") is None:
         raise ConfigurationError(
             "async_transport='aiohttp' needs aiohttp: pip install 'kalshi-api-keys[aiohttp]'"
+        )
+    version = importlib.metadata.version("aiohttp")
+    if tuple(int(part) for part in version.split(".")[:2] if part.isdigit()) < (3, 11):
+        # Before 3.11 aiohttp re-sends a dropped GET/DELETE itself, on the same signature.
+        raise ConfigurationError(
+            f"async_transport='aiohttp' needs aiohttp >= 3.11, not {version}: "
+            "pip install 'kalshi-api-keys[aiohttp]'"
         )
     clashing = [key for key in _HTTPX_TRANSPORT_SETTINGS if key in httpx_args]
     if clashing:
