@@ -11,9 +11,9 @@ from typing import TypeAlias
 
 import httpx
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
-from kalshi_auth import signed_client
+from kalshi_auth import AsyncTransport
 from report import Row
-from server import Key, Server, hand_rolled_auth
+from server import Key, Server, hand_rolled_auth, ours
 from timing import Samples, in_turn, ratio
 
 CALLS = 1000
@@ -45,10 +45,9 @@ async def _gathered(make: Make) -> float:
         await close()
 
 
-def _ours(server: Server, key: Key, transport: str) -> Make:
+def _ours(server: Server, key: Key, transport: AsyncTransport) -> Make:
     def make() -> tuple[Call, Close]:
-        client = signed_client(api_key_id=key.key_id, private_key_path=key.path,
-                               base_url=server.base_url, async_transport=transport)  # type: ignore[arg-type]  # fmt: skip
+        client = ours(server, key, transport)
         return AsyncApiKeysApi(client).get_api_keys, client.aclose
 
     return make
@@ -102,8 +101,7 @@ def _rounds(server: Server, key: Key, rounds: int) -> Samples:
     if key is server.ed25519:
         contenders["hand"] = _hand(server, key)
     samples: Samples = {"serial": [], **{name: [] for name in contenders}}
-    with signed_client(api_key_id=key.key_id, private_key_path=key.path,
-                       base_url=server.base_url) as sync_client:  # fmt: skip
+    with ours(server, key) as sync_client:
         serial = ApiKeysApi(sync_client).get_api_keys
         for _ in range(20):
             serial()

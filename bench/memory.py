@@ -21,9 +21,8 @@ import httpx
 import kalshi_auth._aiohttp  # noqa: F401  (imported before tracing, like everything else)
 from cryptography.hazmat.primitives import serialization  # noqa: F401  (key loading's)
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
-from kalshi_auth import signed_client
 from report import Row
-from server import Key, Server, hand_rolled_auth
+from server import Key, Server, hand_rolled_auth, ours
 from timing import Spread
 
 IN_FLIGHT = 1000
@@ -40,8 +39,7 @@ def _client_bytes(contender: str, server: Server, key: Key) -> int:
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     if contender == "ours":
-        client = signed_client(api_key_id=key.key_id, private_key_path=key.path,
-                               base_url=server.base_url)  # fmt: skip
+        client = ours(server, key)  # held while measured, like the hand-rolled one below
         ApiKeysApi(client).get_api_keys()
     else:
         hand = httpx.Client(auth=hand_rolled_auth(key))
@@ -62,8 +60,7 @@ async def _in_flight_bytes(contender: str, server: Server, key: Key) -> int:
 
         call, close = hand_call, hand.aclose
     else:
-        client = signed_client(api_key_id=key.key_id, private_key_path=key.path,
-                               base_url=server.base_url, async_transport=contender)  # type: ignore[arg-type]  # fmt: skip
+        client = ours(server, key, "aiohttp" if contender == "aiohttp" else "httpx")
         call, close = AsyncApiKeysApi(client).get_api_keys, client.aclose
     await call()
     gc.collect()

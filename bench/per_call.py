@@ -10,9 +10,8 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
-from kalshi_auth import KalshiClient, signed_client
 from report import Row
-from server import Key, Server, hand_rolled_auth, official_client, official_signatures_per_call
+from server import Server, hand_rolled_auth, official_client, official_signatures_per_call, ours
 from timing import Samples, in_turn, interleaved, median, ms, ratio
 
 METHOD = """\
@@ -27,17 +26,12 @@ server verifies every signed call with the key's own algorithm; the run fails if
 C3 makes the async calls one `await` at a time, on both of our async transports."""
 
 
-def _ours(server: Server, key: Key, transport: str = "httpx") -> KalshiClient:
-    return signed_client(api_key_id=key.key_id, private_key_path=key.path,
-                         base_url=server.base_url, async_transport=transport)  # type: ignore[arg-type]  # fmt: skip
-
-
 def bench(server: Server, rounds: int) -> tuple[list[Row], float, float]:
     """The rows, and our serial sync seconds per call with the RSA and the Ed25519 key."""
     officials = {k: official_client(server, key) for k, key in
                  (("rsa", server.rsa), ("ed", server.ed25519))}  # fmt: skip
     signatures = {k: official_signatures_per_call(o) for k, o in officials.items()}
-    ours = {"rsa": _ours(server, server.rsa), "ed": _ours(server, server.ed25519)}
+    clients = {"rsa": ours(server, server.rsa), "ed": ours(server, server.ed25519)}
     hands = {k: httpx.Client(auth=hand_rolled_auth(key)) for k, key in
              (("rsa", server.rsa), ("ed", server.ed25519))}  # fmt: skip
     url = server.url
@@ -47,10 +41,10 @@ def bench(server: Server, rounds: int) -> tuple[list[Row], float, float]:
         t = interleaved(
             {
                 "floor": lambda: plain.get(url),
-                "ours_rsa": ApiKeysApi(ours["rsa"]).get_api_keys,
+                "ours_rsa": ApiKeysApi(clients["rsa"]).get_api_keys,
                 "hand_rsa": lambda: hands["rsa"].get(url).json(),
                 "official_rsa": officials["rsa"].get_api_keys,
-                "ours_ed": ApiKeysApi(ours["ed"]).get_api_keys,
+                "ours_ed": ApiKeysApi(clients["ed"]).get_api_keys,
                 "hand_ed": lambda: hands["ed"].get(url).json(),
                 "official_ed": officials["ed"].get_api_keys,
             },
@@ -58,7 +52,7 @@ def bench(server: Server, rounds: int) -> tuple[list[Row], float, float]:
             rounds=rounds,
         )
         after = server.stats()
-    for ours_client in ours.values():
+    for ours_client in clients.values():
         ours_client.close()
     for hand_client in hands.values():
         hand_client.close()
@@ -98,7 +92,7 @@ def bench(server: Server, rounds: int) -> tuple[list[Row], float, float]:
 async def _async_serial(server: Server, calls: int, rounds: int) -> Samples:
     key = server.ed25519
     hand = httpx.AsyncClient(auth=hand_rolled_auth(key))
-    ours_httpx, ours_aiohttp = _ours(server, key), _ours(server, key, "aiohttp")
+    ours_httpx, ours_aiohttp = ours(server, key), ours(server, key, "aiohttp")
 
     async def hand_call() -> object:
         return (await hand.get(server.url)).json()

@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
-from kalshi_auth import load_private_key
+from kalshi_auth import AsyncTransport, load_private_key, signed_client
+from kalshi_auth import KalshiClient as OurClient
 from kalshi_python_sync import Configuration, KalshiClient
 
 HERE = Path(__file__).resolve().parent
@@ -87,6 +88,12 @@ def uvicorn_exchange(workdir: Path) -> Iterator[Server]:
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def ours(server: Server, key: Key, async_transport: AsyncTransport = "httpx") -> OurClient:
+    """This SDK's client for the fake exchange, signing as ``key``."""
+    return signed_client(api_key_id=key.key_id, private_key_path=key.path,
+                         base_url=server.base_url, async_transport=async_transport)  # fmt: skip
 
 
 def hand_rolled_auth(key: Key) -> Callable[[httpx.Request], httpx.Request]:

@@ -18,7 +18,7 @@ from kalshi_api_keys_client import AuthenticatedClient
 
 from ._auth import KalshiAuth, is_loopback
 from ._errors import ConfigurationError, KalshiAPIError, unexpected_status_error
-from ._http import AsyncSignedClient, DocumentedStatuses, SignedClient
+from ._http import DEFAULT_LIMITS, AsyncSignedClient, DocumentedStatuses, SignedClient
 from ._keys import resolve_credentials
 from ._retry import RetryPolicy
 from ._signer import ACCESS_KEY_HEADER, KalshiSigner
@@ -150,7 +150,7 @@ class KalshiClient(AuthenticatedClient):
 
                         kwargs["transport"] = AiohttpTransport(
                             verify=self._verify_ssl,
-                            limits=kwargs.pop("limits", httpx.Limits(max_connections=100)),
+                            limits=kwargs.pop("limits", DEFAULT_LIMITS),
                         )
                     self._async_client = AsyncSignedClient(**kwargs)
         return self._async_client

@@ -204,6 +204,10 @@ class _Attempts:
         )
 
 
+#: httpx's own default pool limits (what a client built without ``limits=`` gets).
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+
 def _pool_limit(kwargs: dict[str, Any]) -> int | None:
     """How many connections the pool that will really be used holds (None: no limit known)."""
     transport = kwargs.get("transport")
@@ -211,7 +215,7 @@ def _pool_limit(kwargs: dict[str, Any]) -> int | None:
         pool = getattr(transport, "_pool", None)  # httpx's transports: httpcore's pool
         limit = getattr(pool, "_max_connections", getattr(transport, "max_connections", None))
         return limit if isinstance(limit, int) else None
-    limits: httpx.Limits = kwargs.get("limits", httpx.Limits(max_connections=100))
+    limits: httpx.Limits = kwargs.get("limits", DEFAULT_LIMITS)
     return limits.max_connections
 
 
@@ -405,8 +409,7 @@ class SignedClient(_LeanBuilding, httpx.Client):
                     response.stream = _ReleasingStream(response.stream, slots)  # type: ignore[arg-type]
                     return response
                 try:
-                    if not stream or not response.is_success:
-                        response.read()
+                    response.read()  # not streamed, or an error answer to be read and typed
                     outcome = attempts.after_response(response)
                 except BaseException:
                     response.close()
@@ -469,8 +472,7 @@ class AsyncSignedClient(_LeanBuilding, httpx.AsyncClient):
                     response.stream = _AsyncReleasingStream(response.stream, slots)  # type: ignore[arg-type]
                     return response
                 try:
-                    if not stream or not response.is_success:
-                        await response.aread()
+                    await response.aread()  # not streamed, or an error answer to be read and typed
                     outcome = attempts.after_response(response)
                 except BaseException:
                     await response.aclose()
