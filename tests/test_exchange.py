@@ -105,6 +105,8 @@ def test_create_registers_a_public_key_that_then_authenticates(
         {"name": "bot", "public_key": "PUBLIC", "scopes": ["read", "write::everything"]},
         {"name": "bot", "public_key": "PUBLIC", "scopes": ["write"]},
         {"name": "bot", "public_key": "PUBLIC", "subaccount": 64},
+        {"name": "bot", "public_key": "PUBLIC", "subaccount": None},
+        {"name": "bot", "public_key": "PUBLIC", "fcm_subtrader_id": None},
         {"name": "bot", "public_key": "SMALL"},
         {"name": "bot", "public_key": "EC"},
     ],
@@ -115,6 +117,8 @@ def test_create_registers_a_public_key_that_then_authenticates(
         "bad-scope",
         "write-without-read",
         "subaccount",
+        "subaccount-null",  # not nullable in requests: a fuzz run found it accepted
+        "fcm-subtrader-null",
         "small",
         "ec",
     ],

@@ -396,15 +396,17 @@ class FakeExchange:
 
     def _mint_fields(self, request: Mapping[str, Any]) -> _Mint:
         name, scopes, subaccount = _common_fields(request)
-        subtrader = request.get("fcm_subtrader_id")
-        if subtrader is None:
+        if "fcm_subtrader_id" not in request:  # present but null is refused below
             return _Mint(name, scopes, subaccount, None)
+        subtrader = request["fcm_subtrader_id"]
+        if not isinstance(subtrader, str):
+            raise _Invalid("fcm_subtrader_id must be a string")
         if not self.fcm_member:
             raise _Refused("fcm_subtrader_id may only be sent by an FCM member")
         if subaccount is not None:
             raise _Invalid("fcm_subtrader_id and subaccount cannot be combined")
         pattern = rf"{re.escape(self.user_id)}_[A-Za-z0-9]{{1,16}}"
-        if not isinstance(subtrader, str) or not re.fullmatch(pattern, subtrader, re.ASCII):
+        if not re.fullmatch(pattern, subtrader, re.ASCII):
             raise _Invalid(
                 f"fcm_subtrader_id must be {self.user_id}_<suffix>, the suffix 1-16 ASCII "
                 "letters and digits"
@@ -468,7 +470,7 @@ def _common_fields(request: Mapping[str, Any]) -> tuple[str, tuple[str, ...], in
     if "write" in raw_scopes and "read" not in raw_scopes:
         raise _Invalid("the write scope requires the read scope")
     subaccount = request.get("subaccount")
-    if subaccount is not None and (
+    if "subaccount" in request and (
         isinstance(subaccount, bool) or not isinstance(subaccount, int) or not 0 <= subaccount <= 63
     ):
         raise _Invalid("subaccount must be an integer from 0 to 63")
