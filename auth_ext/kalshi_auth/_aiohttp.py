@@ -21,6 +21,8 @@ import aiohttp
 import httpx
 import yarl
 
+from ._internals import stop_aiohttp_resend
+
 __all__ = ["AiohttpTransport"]
 
 
@@ -95,9 +97,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 auto_decompress=False,  # httpx decodes
                 trust_env=False,
             )
-            # aiohttp quietly re-sends a GET or DELETE once when a kept-alive connection drops:
-            # a second request on one signature, outside the retry policy. The policy decides.
-            session._retry_connection = False
+            stop_aiohttp_resend(session)  # the retry policy alone decides what is re-sent
             self._session, self._loop = session, loop
             self._closer = _closed_with_the_loop(session)
             await anext(self._closer)

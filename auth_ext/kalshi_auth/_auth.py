@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from ._errors import ConfigurationError
+from ._internals import REQUEST_HEADERS_EVENT
 from ._keys import load_private_key, resolve_credentials
 from ._signer import (
     ACCESS_KEY_HEADER,
@@ -107,8 +108,7 @@ class KalshiAuth(httpx.Auth):
     ) -> KalshiAuth:
         """Read ``KALSHI_API_KEY_ID`` and ``KALSHI_PRIVATE_KEY_PATH`` or ``KALSHI_PRIVATE_KEY_PEM``
         (plus optional ``KALSHI_PRIVATE_KEY_PASSWORD``) from ``environ`` (default os.environ)."""
-        credentials = resolve_credentials(environ=environ)
-        return cls(KalshiSigner(credentials.key_id, credentials.private_key, clock=clock))
+        return cls(resolve_credentials(environ=environ).signer(clock=clock))
 
     def sync_auth_flow(
         self, request: httpx.Request
@@ -178,7 +178,7 @@ def _guard_redirects(request: httpx.Request, *, asynchronous: bool) -> None:
 
     def strip(name: str, info: dict[str, Any]) -> None:
         hop = info.get("request")
-        if not name.endswith("send_request_headers.started") or hop is None:
+        if not name.endswith(REQUEST_HEADERS_EVENT) or hop is None:
             return
         target = hop.url
         origin = (target.scheme, target.host, target.port or _DEFAULT_PORTS.get(target.scheme))

@@ -10,18 +10,22 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, Literal, NoReturn
 
 import httpx
-from attrs import define, field
+from attrs import asdict, define, field
 from kalshi_api_keys_client import AuthenticatedClient
 
+from ._admission import DEFAULT_LIMITS
+from ._answers import unexpected_status_error
 from ._auth import KalshiAuth, is_loopback
-from ._errors import ConfigurationError, KalshiAPIError, unexpected_status_error
-from ._http import DEFAULT_LIMITS, AsyncSignedClient, DocumentedStatuses, SignedClient
+from ._errors import ConfigurationError, KalshiAPIError
+from ._http import AsyncSignedClient, SignedClient
 from ._keys import resolve_credentials
+from ._outcome import AttemptRules, DocumentedStatuses
 from ._retry import RetryPolicy
-from ._signer import ACCESS_KEY_HEADER, KalshiSigner
+from ._signer import KalshiSigner
 
 __all__ = ["ENVIRONMENTS", "AsyncTransport", "Environment", "KalshiClient", "signed_client"]
 
@@ -40,14 +44,26 @@ ENVIRONMENTS: Mapping[Environment, str] = {
 class KalshiClient(AuthenticatedClient):
     """The generated ``AuthenticatedClient``, whose httpx clients sign, retry and raise.
 
-    Pass it as ``client=`` to any function in ``kalshi_api_keys_client.api``. ``with_headers``,
-    ``with_timeout`` and ``with_cookies`` return clients that keep all of this. Build it with
-    :func:`signed_client`. ``set_httpx_client`` is refused (it would drop signing); ``close``
-    and ``aclose`` (or ``with``/``async with``) close both httpx clients.
+    Pass it as ``client=`` to any function in ``kalshi_api_keys_client.api``, or to
+    ``ApiKeysApi``. ``with_headers``, ``with_timeout`` and ``with_cookies`` (the generator's
+    own) return clients that keep all of this. Build it with :func:`signed_client`.
+
+    Of the generated client's eleven methods it overrides six, each because signing needs it:
+
+    - ``get_httpx_client``/``get_async_httpx_client`` build the signing, retrying clients
+      (the generated ones build a plain ``httpx.Client`` that would send unsigned requests);
+    - ``set_httpx_client``/``set_async_httpx_client`` are refused: a plain httpx client would
+      drop signing, retries and typed errors;
+    - ``__exit__``/``__aexit__`` close both httpx clients, and build neither (the generated
+      ones build a client just to close it, and leave the other open).
+
+    The generated bearer-token fields (``token``, ``prefix``, ``auth_header_name``) are not
+    used: the ``KALSHI-ACCESS-*`` signature replaces them, so ``token`` stays empty and the key
+    ID lives only in :attr:`signer`.
     """
 
-    _retry: RetryPolicy = field(factory=RetryPolicy, kw_only=True, alias="retry")
-    _raise_on_error: bool = field(default=True, kw_only=True, alias="raise_on_error")
+    token: str = field(default="", init=False, repr=False)
+    _rules: AttemptRules = field(kw_only=True, alias="rules")
     _async_transport: AsyncTransport = field(default="httpx", kw_only=True, alias="async_transport")
     _build_lock: threading.Lock = field(factory=threading.Lock, init=False, repr=False)
 
@@ -65,18 +81,17 @@ class KalshiClient(AuthenticatedClient):
         return auth.signer
 
     def _httpx_kwargs(self) -> dict[str, Any]:
-        # The endpoint modules load with the first httpx client, not with kalshi_auth.
-        from kalshi_api_keys_client.api.api_keys import DOCUMENTED_STATUSES
-
+        # The generated client's own settings, read by field name: its cookie field shares a
+        # name with httpx's private cookie jar, which only _internals may touch.
+        settings = asdict(self, recurse=False)
         return {
             "base_url": self._base_url,
-            "cookies": self._cookies,
+            "cookies": settings["_cookies"],
             "headers": self._headers,
             "timeout": self._timeout,
             "verify": self._verify_ssl,
-            "retry": self._retry,
-            "raise_on_error": self._raise_on_error,
-            "documented": DocumentedStatuses(httpx.URL(self._base_url).path, DOCUMENTED_STATUSES),
+            # The endpoint modules load with the first httpx client, not with kalshi_auth.
+            "rules": replace(self._rules, documented=_documented_statuses(self._base_url)),
             **self._httpx_args,
         }
 
@@ -273,7 +288,7 @@ def signed_client(
             private_key_password=private_key_password,
             environ=environ,
         )
-        auth = KalshiAuth(KalshiSigner(credentials.key_id, credentials.private_key, clock=clock))
+        auth = KalshiAuth(credentials.signer(clock=clock))
     else:
         ignored = {
             "api_key_id": api_key_id,
@@ -297,18 +312,25 @@ def signed_client(
     if overridden:
         instead = "; ".join(f"{name}: use {_OWN_SETTINGS[name]}" for name in overridden)
         raise ConfigurationError(f"httpx_args must not set what signed_client controls ({instead})")
+    rules = AttemptRules(
+        policy=retry,
+        raise_on_error=raise_on_error,
+        own_key_id=auth.signer.key_id,
+    )
     return KalshiClient(
         base_url=url,
-        token=auth.signer.key_id,
-        prefix="",
-        auth_header_name=ACCESS_KEY_HEADER,
         headers=dict(headers or {}),
         timeout=timeout,
         httpx_args={**extra, "auth": auth},
-        retry=retry,
-        raise_on_error=raise_on_error,
+        rules=rules,
         async_transport=async_transport,
     )
+
+
+def _documented_statuses(base_url: str) -> DocumentedStatuses:
+    from kalshi_api_keys_client.api.api_keys import DOCUMENTED_STATUSES
+
+    return DocumentedStatuses(httpx.URL(base_url).path, DOCUMENTED_STATUSES)
 
 
 #: httpx_args that shape httpx's own transport, which async_transport="aiohttp" replaces.

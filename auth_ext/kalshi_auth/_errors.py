@@ -1,12 +1,25 @@
-"""Everything kalshi_auth raises, rooted at KalshiError, and lenient parsing of error bodies."""
+"""Everything kalshi_auth raises, rooted at KalshiError.
+
+KalshiError
+├── ConfigurationError            (also a ValueError)
+├── KeyLoadError                  (also a ValueError; .reason, .source)
+├── InvalidRequestError
+├── ResponseFormatError
+├── KalshiConnectionError
+│   └── KalshiTimeoutError
+└── KalshiAPIError                (.status_code, .code, .message, .details, .body, .hint)
+    ├── BadRequestError 400, AuthenticationError 401 (.cause), PermissionDeniedError 403,
+    ├── NotFoundError 404, ConflictError 409, RateLimitError 429, ServerError 5xx
+    └── UnexpectedStatusError     (a status the spec does not document)
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, Literal
 
-import httpx
+from ._hints import PROBLEMS, Terms, ValueSource, describe
 
 __all__ = [
     "AuthFailureCause",
@@ -27,7 +40,7 @@ __all__ = [
     "ResponseFormatError",
     "ServerError",
     "UnexpectedStatusError",
-    "error_from_response",
+    "auth_failure_cause",
 ]
 
 #: Why Kalshi refused a signed request, as far as its 401 body says.
@@ -76,12 +89,40 @@ class ConfigurationError(KalshiError, ValueError):
 class KeyLoadError(KalshiError, ValueError):
     """A private key or key ID could not be used; ``reason`` says which check failed.
 
-    Messages say what to fix and never contain key material.
+    The facts are fields: ``reason`` (a closed set to branch on), ``source`` (which setting the
+    value came from, argument or environment variable, when known), ``problem`` and ``facts``
+    (what :func:`describe` in ``_hints`` words, in the SDK's terms for ``str()`` or in another
+    audience's). Messages say what to fix and never contain key material.
     """
 
-    def __init__(self, reason: KeyLoadReason, message: str) -> None:
+    def __init__(
+        self,
+        reason: KeyLoadReason,
+        message: str,
+        *,
+        source: ValueSource | None = None,
+        problem: str | None = None,
+        facts: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.reason: KeyLoadReason = reason
+        self.source = source
+        self.problem = problem
+        self.facts: Mapping[str, object] = dict(facts or {})
+
+    @classmethod
+    def of(cls, problem: str, source: ValueSource | None = None, **facts: object) -> KeyLoadError:
+        """The error for one of ``_hints.PROBLEMS``, worded in the SDK's terms."""
+        reason, _ = PROBLEMS[problem]
+        return cls(
+            reason, describe(problem, facts, source), source=source, problem=problem, facts=facts
+        )
+
+    def describe(self, terms: Terms) -> str:
+        """This error's message in ``terms`` (e.g. ``_hints.CLI_TERMS`` for kalshi-keys)."""
+        if self.problem is None:
+            return str(self)
+        return describe(self.problem, self.facts, self.source, terms)
 
 
 class InvalidRequestError(KalshiError):
@@ -185,51 +226,6 @@ class UnexpectedStatusError(KalshiAPIError):
     documented: the answer cannot be trusted to be the success model, so it is never returned."""
 
 
-def unexpected_status_error(
-    status_code: int, content: bytes, method: str, path: str
-) -> UnexpectedStatusError:
-    """The error for an answer outside the spec (``path`` is the operation's path template)."""
-    code, message, details = parse_error_body(content)
-    return UnexpectedStatusError(
-        status_code=status_code,
-        method=method,
-        path=path,
-        code=code,
-        message=message,
-        details=details,
-        body=content,
-        hint=(
-            "Kalshi's spec documents another answer for this operation; if Kalshi changed "
-            "its API, this SDK may need regenerating from a newer spec"
-        ),
-    )
-
-
-_BY_STATUS: dict[int, type[KalshiAPIError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    429: RateLimitError,
-}
-
-_AUTH_HINTS: dict[AuthFailureCause, str] = {
-    "signature": (
-        "The signature did not verify: the private key does not belong to this key ID "
-        "(wrong key file?), or something between you and Kalshi rewrote the request path"
-    ),
-    "unknown_key": (
-        "Kalshi does not know this key ID here: a demo key used against production or the "
-        "reverse (keys are per environment), or the key was deleted"
-    ),
-    "clock": (
-        "The request timestamp was outside Kalshi's window: this machine's clock is probably "
-        "off; sync it (NTP) and retry"
-    ),
-}
-
-
 def auth_failure_cause(code: str | None, details: str | None) -> AuthFailureCause | None:
     """Which cause a 401's code/details name (e.g. INCORRECT_API_KEY_SIGNATURE), if any."""
     said = f"{code or ''} {details or ''}".lower()
@@ -240,86 +236,3 @@ def auth_failure_cause(code: str | None, details: str | None) -> AuthFailureCaus
     if "not_found" in said or "not found" in said:
         return "unknown_key"
     return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-
-
-def parse_error_body(body: bytes) -> tuple[str | None, str | None, str | None]:
-    """(code, message, details) from any error shape Kalshi sends; Nones when unparseable.
-
-    Shapes: nested ``{"error": {...}}``, flat ``{"code", "message", "details"}``, bare
-    ``{"error": "too many requests"}``; HTML, empty or truncated bodies give all None.
-    """
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None, None, None
-    if not isinstance(data, dict):
-        return None, None, None
-    error = data.get("error")
-    if isinstance(error, str):
-        return None, error, None
-    if isinstance(error, dict):
-        data = error
-    return _text(data.get("code")), _text(data.get("message")), _text(data.get("details"))
-
-
-def _hint(status: int, path: str, code: str | None, details: str | None) -> str | None:
-    if status == 401:
-        cause = auth_failure_cause(code, details)
-        return None if cause is None else _AUTH_HINTS[cause]
-    if status == 403:
-        fcm = "a key bound with fcm_subtrader_id can only be made by an FCM member account"
-        if path.endswith("/api_keys"):
-            return (
-                "createApiKey needs the Premier API usage tier (generateApiKey works on any "
-                f"tier); {fcm}"
-            )
-        return fcm[0].upper() + fcm[1:] if path.endswith("/api_keys/generate") else None
-    if status == 409:
-        return (
-            "Kalshi's credential registry does not see the FCM subtrader yet; retry once the "
-            "subtrader's creation has propagated"
-        )
-    if status == 404 and "/trade-api/v2/" not in path:
-        return (
-            "The path lacks /trade-api/v2: base_url should end with it (e.g. "
-            "https://external-api.kalshi.com/trade-api/v2)"
-        )
-    if status == 429:
-        return "Rate limited: back off and retry (requests Kalshi refused are retried)"
-    if 300 <= status < 400:
-        return (
-            "Redirects are not followed because the signature covers the path; "
-            "check base_url and drop any trailing slash"
-        )
-    return None
-
-
-def error_from_response(response: httpx.Response, *, path: str) -> KalshiAPIError:
-    """The typed exception for a non-2xx response whose body has been read.
-
-    ``path`` is the request path as signed (no query), which the message names.
-    """
-    status = response.status_code
-    code, message, details = parse_error_body(response.content)
-    if status in _BY_STATUS:
-        cls = _BY_STATUS[status]
-    elif status >= 500:
-        cls = ServerError
-    else:
-        cls = KalshiAPIError
-    return cls(
-        status_code=status,
-        method=response.request.method,
-        path=path,
-        code=code,
-        message=message,
-        details=details,
-        body=response.content,
-        hint=_hint(status, path, code, details),
-    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 
 from ._errors import KeyLoadError
-from ._signer import PrivateKey, check_key_id, check_rsa_key_size
+from ._hints import Setting, ValueSource
+from ._signer import KalshiSigner, PrivateKey, check_key_id, check_rsa_key_size
 
 __all__ = ["ENV_KEY_ID", "ENV_KEY_PASSWORD", "ENV_KEY_PATH", "ENV_KEY_PEM", "load_private_key"]
 
@@ -31,22 +33,42 @@ def _as_bytes(value: str | bytes) -> bytes:
     return value.encode("utf-8") if isinstance(value, str) else value
 
 
-def _read_key_file(path: str | os.PathLike[str]) -> bytes:
-    where = Path(path).expanduser()
+@dataclass(frozen=True)
+class _KeyInput:
+    """Key material as read, once: PEM bytes, the file they came from, and from which setting."""
+
+    data: bytes = field(repr=False)
+    path: str | None
+    source: ValueSource | None
+
+    def error(self, problem: str, **facts: object) -> KeyLoadError:
+        if self.path is not None:
+            facts["path"] = self.path
+        return KeyLoadError.of(problem, self.source, **facts)
+
+    @property
+    def encrypted(self) -> bool:
+        if _OPENSSH_MARKER in self.data:
+            return _openssh_encrypted(self.data)
+        return any(marker in self.data for marker in _ENCRYPTED)
+
+
+def _read(
+    path: str | os.PathLike[str] | None, pem: str | bytes | None, source: ValueSource | None
+) -> _KeyInput:
+    if (path is None) == (pem is None):
+        raise KeyLoadError.of("two_key_sources" if path is not None else "no_key_source")
+    if pem is not None:
+        return _KeyInput(_normalise_pem(_as_bytes(pem)), None, source)
+    where = Path(path or "").expanduser()
+    key_input = _KeyInput(b"", str(where), source)
     try:
-        return where.read_bytes()
+        data = where.read_bytes()
     except FileNotFoundError:
-        raise KeyLoadError(
-            "missing_file",
-            f"private key file {str(where)!r} does not exist; check the path "
-            f"(or {ENV_KEY_PATH}). Kalshi shows the private key only once, when the key is made.",
-        ) from None
+        raise key_input.error("missing_file") from None
     except OSError as exc:
-        raise KeyLoadError(
-            "unreadable_file",
-            f"private key file {str(where)!r} cannot be read "
-            f"({exc.strerror or type(exc).__name__}); check that it is a file this user may read.",
-        ) from None
+        raise key_input.error("unreadable_file", why=exc.strerror or type(exc).__name__) from None
+    return _KeyInput(_normalise_pem(data), str(path), source)
 
 
 def _normalise_pem(data: bytes) -> bytes:
@@ -69,102 +91,63 @@ def load_private_key(
     KeyLoadError, with a ``reason`` and a message that says what to fix, for every way the key
     can be unusable. Messages never contain key material.
     """
-    if (path is None) == (pem is None):
-        raise KeyLoadError(
-            "ambiguous_key_source" if path is not None else "no_key",
-            "pass exactly one of a private key file path or PEM text.",
-        )
-    data = _normalise_pem(_read_key_file(path) if path is not None else _as_bytes(pem or b""))
-    source = f"private key file {str(path)!r}" if path is not None else "the private key PEM"
+    return _parse(_read(path, pem, None), password)
 
+
+def _parse(key_input: _KeyInput, password: str | bytes | None) -> PrivateKey:
+    data = key_input.data
     if b"-----BEGIN" not in data:
-        raise KeyLoadError(
-            "not_pem",
-            f"{source} is not PEM (a PEM key file starts with a '-----BEGIN' line); "
-            "make sure you passed the key file Kalshi gave you, not the key ID.",
-        )
+        raise key_input.error("no_armour")
     if b"PRIVATE KEY" not in data and any(m in data for m in _PUBLIC_MARKERS):
-        raise KeyLoadError(
-            "public_key",
-            f"{source} holds a public key; signing needs the private key it was made from.",
-        )
-    openssh = _OPENSSH_MARKER in data
-    encrypted = _openssh_encrypted(data) if openssh else any(m in data for m in _ENCRYPTED)
+        raise key_input.error("public_key")
+    encrypted = key_input.encrypted
     if encrypted and password is None:
-        raise KeyLoadError(
-            "password_required",
-            f"{source} is encrypted; pass its password (or set {ENV_KEY_PASSWORD}).",
-        )
+        raise key_input.error("password_required")
     if not encrypted and password is not None:
-        raise KeyLoadError(
-            "password_not_needed",
-            f"a password was given but {source} is not encrypted; drop the password "
-            f"(or unset {ENV_KEY_PASSWORD}).",
-        )
+        raise key_input.error("password_not_needed")
     secret = None if password is None else _as_bytes(password)
-    key = _load_openssh(data, secret, source) if openssh else _load_pem(data, secret, source)
+    if _OPENSSH_MARKER in data:
+        key = _load_openssh(key_input, secret)
+    else:
+        key = _load_pem(key_input, secret)
     if isinstance(key, rsa.RSAPrivateKey):
         check_rsa_key_size(key)
         return key
     if isinstance(key, ed25519.Ed25519PrivateKey):
         return key
-    raise KeyLoadError(
-        "unsupported_key_type",
-        f"{source} is an {_kind(key)} key; Kalshi API keys are RSA (2048 bits or more) or "
-        "Ed25519 keys.",
-    )
+    raise key_input.error("unsupported_key_type", kind=_kind(key))
 
 
-def _load_pem(data: bytes, password: bytes | None, source: str) -> object:
+def _load_pem(key_input: _KeyInput, password: bytes | None) -> object:
     # Imported here: cryptography's serialization package costs ~15 ms (it loads the OpenSSH
     # and cipher modules too), and signing with a ready key never needs it.
     from cryptography.hazmat.primitives import serialization
 
     try:
-        return serialization.load_pem_private_key(data, password=password)
+        return serialization.load_pem_private_key(key_input.data, password=password)
     except (ValueError, TypeError):
-        raise _undecodable(
-            source,
-            password,
-            "could not be decoded as a private key: it is corrupt, truncated or in an "
-            "unsupported format (Kalshi keys are RSA or Ed25519 PEM, PKCS#1 or PKCS#8).",
-        ) from None
+        raise _undecodable(key_input, password, "undecodable") from None
     except Exception:
         # e.g. UnsupportedAlgorithm; never chain: the cause's message is not ours to vouch for.
-        raise KeyLoadError(
-            "unsupported_format",
-            f"{source} uses an unsupported key format; Kalshi keys are RSA or Ed25519 PEM.",
-        ) from None
+        raise key_input.error("unsupported_format") from None
 
 
-def _load_openssh(data: bytes, password: bytes | None, source: str) -> object:
+def _load_openssh(key_input: _KeyInput, password: bytes | None) -> object:
     from cryptography.hazmat.primitives import serialization
 
     try:
-        return serialization.load_ssh_private_key(data, password=password)
+        return serialization.load_ssh_private_key(key_input.data, password=password)
     except UnsupportedAlgorithm:
         # Encrypted OpenSSH keys need bcrypt's KDF, which cryptography takes from the optional
         # bcrypt package; the SDK does not depend on it.
-        raise KeyLoadError(
-            "unsupported_format",
-            f"{source} is an encrypted OpenSSH key, which needs the bcrypt package to decrypt: "
-            "`pip install bcrypt`, or remove the passphrase from a copy of the key "
-            "(`ssh-keygen -p -N '' -f COPY`) and use the copy.",
-        ) from None
+        raise key_input.error("encrypted_openssh") from None
     except (ValueError, TypeError):
-        raise _undecodable(
-            source,
-            password,
-            "looks like an OpenSSH private key but could not be decoded: it is corrupt or "
-            "truncated.",
-        ) from None
+        raise _undecodable(key_input, password, "undecodable_openssh") from None
 
 
-def _undecodable(source: str, password: bytes | None, what: str) -> KeyLoadError:
-    """A key the loader refused: with a password, the password is wrong; else ``what``."""
-    if password is not None:
-        return KeyLoadError("wrong_password", f"{source} could not be decrypted: wrong password.")
-    return KeyLoadError("not_pem", f"{source} {what}")
+def _undecodable(key_input: _KeyInput, password: bytes | None, problem: str) -> KeyLoadError:
+    """A key the loader refused: with a password, the password is wrong; else ``problem``."""
+    return key_input.error("wrong_password" if password is not None else problem)
 
 
 def _openssh_encrypted(data: bytes) -> bool:
@@ -202,6 +185,14 @@ class Credentials:
     key_id: str
     private_key: PrivateKey = field(repr=False)
 
+    def signer(self, *, clock: Callable[[], float] = time.time) -> KalshiSigner:
+        """The signer for these credentials (the key ID was checked when they were resolved)."""
+        return KalshiSigner(self.key_id, self.private_key, clock=clock)
+
+
+#: Asked for an encrypted key's password when no argument or variable gives one (a prompt).
+AskPassword = Callable[[], str | bytes | None]
+
 
 def resolve_credentials(
     *,
@@ -210,45 +201,47 @@ def resolve_credentials(
     private_key_pem: str | bytes | None = None,
     private_key_password: str | bytes | None = None,
     environ: Mapping[str, str] | None = None,
+    ask_password: AskPassword | None = None,
 ) -> Credentials:
-    """Explicit arguments win; anything not given falls back to the KALSHI_* variables."""
+    """Explicit arguments win; anything not given falls back to the KALSHI_* variables.
+
+    The key ID is checked first, then the key read once and parsed once, with its password
+    from the argument, else ``KALSHI_PRIVATE_KEY_PASSWORD``, else ``ask_password`` (called only
+    for an encrypted key). The variable's password is meant for the variable's key: next to an
+    explicit key it is used only if that key turns out to be encrypted.
+    """
     env = os.environ if environ is None else environ
-    key_id = api_key_id if api_key_id is not None else env.get(ENV_KEY_ID, "")
-    if not key_id.strip():
-        raise KeyLoadError(
-            "empty_key_id",
-            f"no API key ID: pass api_key_id or set {ENV_KEY_ID} (the UUID Kalshi shows "
-            "next to the key).",
-        )
-    check_key_id(key_id)
+    key_id = check_key_id(*_key_id_and_source(api_key_id, env))
     env_password = env.get(ENV_KEY_PASSWORD) or None
     if private_key_path is None and private_key_pem is None:
-        private_key_path = env.get(ENV_KEY_PATH) or None
-        private_key_pem = env.get(ENV_KEY_PEM) or None
-        if private_key_path is None and private_key_pem is None:
-            raise KeyLoadError(
-                "no_key",
-                f"no private key: pass private_key_path or private_key_pem, or set "
-                f"{ENV_KEY_PATH} or {ENV_KEY_PEM}.",
-            )
-        if private_key_path is not None and private_key_pem is not None:
-            raise KeyLoadError(
-                "ambiguous_key_source",
-                f"both {ENV_KEY_PATH} and {ENV_KEY_PEM} are set; unset one of them so it is "
-                "clear which private key to sign with.",
-            )
+        key_input = _read_environment_key(env)
         if private_key_password is None:
             private_key_password = env_password
-    elif private_key_password is None and env_password is not None:
-        # An explicit key: the variable's password (meant for the environment's key) is used
-        # only if this key turns out to need one.
-        try:
-            key = load_private_key(private_key_path, pem=private_key_pem)
-        except KeyLoadError as exc:
-            if exc.reason != "password_required":
-                raise
+    else:
+        setting: Setting = "private_key_path" if private_key_path is not None else "private_key_pem"
+        key_input = _read(private_key_path, private_key_pem, ValueSource(setting, "argument"))
+        if private_key_password is None and key_input.encrypted:
             private_key_password = env_password
-        else:
-            return Credentials(key_id=key_id.strip(), private_key=key)
-    key = load_private_key(private_key_path, pem=private_key_pem, password=private_key_password)
-    return Credentials(key_id=key_id.strip(), private_key=key)
+    if private_key_password is None and ask_password is not None and key_input.encrypted:
+        private_key_password = ask_password()
+    return Credentials(key_id=key_id, private_key=_parse(key_input, private_key_password))
+
+
+def _key_id_and_source(api_key_id: str | None, env: Mapping[str, str]) -> tuple[str, ValueSource]:
+    if api_key_id is not None:
+        return api_key_id, ValueSource("api_key_id", "argument")
+    key_id = env.get(ENV_KEY_ID, "")
+    if not key_id.strip():
+        raise KeyLoadError.of("no_key_id")
+    return key_id, ValueSource("api_key_id", "environment")
+
+
+def _read_environment_key(env: Mapping[str, str]) -> _KeyInput:
+    path = env.get(ENV_KEY_PATH) or None
+    pem = env.get(ENV_KEY_PEM) or None
+    if path is None and pem is None:
+        raise KeyLoadError.of("no_key")
+    if path is not None and pem is not None:
+        raise KeyLoadError.of("two_key_variables")
+    setting: Setting = "private_key_path" if path is not None else "private_key_pem"
+    return _read(path, pem, ValueSource(setting, "environment"))

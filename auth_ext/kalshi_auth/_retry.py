@@ -7,6 +7,10 @@ What may be repeated depends on whether the failed attempt could have reached Ka
 - it may have arrived (the answer was lost: a read timeout, a dropped connection, or a 502/503/
   504 from a proxy): only GET and DELETE, which are safe to repeat;
 - it cannot succeed as built (an illegal header, an unsupported scheme): never.
+
+This module is the only place that rule is written down: ``classify_error`` and
+``may_have_arrived`` say which case an attempt's failure is, ``RetryPolicy.delay_after`` what
+follows from it.
 """
 
 from __future__ import annotations
@@ -20,13 +24,16 @@ from typing import Literal
 
 import httpx
 
-__all__ = ["RetryPolicy", "classify_error", "retry_after_seconds"]
+__all__ = ["ErrorKind", "RetryPolicy", "classify_error", "may_have_arrived", "retry_after_seconds"]
 
 #: How an attempt failed without an answer, as far as repeating it goes.
 ErrorKind = Literal["never_sent", "maybe_arrived", "deterministic"]
 
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _DETERMINISTIC = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+#: Answers a gateway in front of Kalshi gives when it lost Kalshi's: the request may have
+#: been carried out.
+_GATEWAY_STATUSES = frozenset({502, 503, 504})
 
 
 def classify_error(error: BaseException) -> ErrorKind:
@@ -36,6 +43,12 @@ def classify_error(error: BaseException) -> ErrorKind:
     if isinstance(error, _NEVER_SENT):
         return "never_sent"
     return "maybe_arrived"
+
+
+def may_have_arrived(*, kind: ErrorKind | None = None, status_code: int | None = None) -> bool:
+    """Whether a failed attempt (a classified transport error, or an answer's status) may have
+    been carried out by Kalshi although its answer never reached us."""
+    return kind == "maybe_arrived" or status_code in _GATEWAY_STATUSES
 
 
 def retry_after_seconds(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
@@ -102,18 +115,24 @@ class RetryPolicy:
         *,
         status_code: int | None = None,
         error: BaseException | None = None,
+        error_kind: ErrorKind | None = None,
         retry_after: float | None = None,
     ) -> float | None:
         """Seconds to wait before retrying, or None if this outcome is final.
 
-        The one place the retry decision is made; the sync and async clients both ask it.
+        The outcome is an answer's ``status_code``, or a failure without an answer: its
+        ``error_kind`` (from :func:`classify_error`), or the ``error`` itself to be classified
+        here. The one place the retry decision is made; the sync and async clients both ask it.
         """
         if attempt >= self.max_retries:
             return None
         idempotent = method.upper() in self.retry_methods
-        if error is not None:
-            kind = classify_error(error) if isinstance(error, httpx.TransportError) else None
-            retryable = kind == "never_sent" or (kind == "maybe_arrived" and idempotent)
+        if error is not None and error_kind is None and isinstance(error, httpx.TransportError):
+            error_kind = classify_error(error)
+        if error is not None or error_kind is not None:
+            retryable = error_kind == "never_sent" or (
+                may_have_arrived(kind=error_kind) and idempotent
+            )
         else:
             retryable = status_code in self.retry_statuses and (status_code == 429 or idempotent)
         if not retryable:

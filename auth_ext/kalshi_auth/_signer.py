@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from ._errors import KeyLoadError
+from ._hints import ValueSource
 
 __all__ = [
     "ACCESS_KEY_HEADER",
@@ -81,48 +82,38 @@ def verify_signature(
 def check_rsa_key_size(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> None:
     """Reject RSA keys too small to be safe (and too small for Kalshi to accept)."""
     if key.key_size < MIN_KEY_BITS:
-        raise KeyLoadError(
-            "key_too_small",
-            f"the RSA key is {key.key_size} bits; Kalshi keys must be at least "
-            f"{MIN_KEY_BITS} bits. Create a new key (e.g. `kalshi-keys keygen`).",
-        )
+        raise KeyLoadError.of("key_too_small", bits=key.key_size, min_bits=MIN_KEY_BITS)
 
 
 MAX_KEY_ID_LENGTH = 128
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 
 
-def check_key_id(key_id: object) -> None:
-    """Refuse what cannot be an API key ID, before it is sent or printed anywhere.
+class CheckedKeyId(str):
+    """A key ID that passed :func:`check_key_id`, stripped: the signer takes it unchecked."""
 
-    Surrounding whitespace is tolerated (and stripped by the signer). Messages describe the
-    problem and never echo the value: a swapped variable may hold a private key.
+    __slots__ = ()
+
+
+def check_key_id(key_id: object, source: ValueSource | None = None) -> CheckedKeyId:
+    """The key ID, stripped, or a KeyLoadError if it cannot be an API key ID.
+
+    Done once, where the value enters (an argument, an environment variable, a flag), before it
+    is sent or printed anywhere. Messages describe the problem and never echo the value: a
+    swapped variable may hold a private key.
     """
+    if isinstance(key_id, CheckedKeyId):
+        return key_id
     if not isinstance(key_id, str) or not key_id.strip():
-        raise KeyLoadError(
-            "empty_key_id",
-            "the API key ID is empty; pass the key's ID (a UUID shown when the key was "
-            "created) as api_key_id or set KALSHI_API_KEY_ID.",
-        )
+        raise KeyLoadError.of("empty_key_id", source)
     value = key_id.strip()
     if "-----BEGIN" in value or "PRIVATE KEY" in value or "\\n" in value:
-        raise KeyLoadError(
-            "invalid_key_id",
-            "the API key ID holds PEM key text: the key ID and the private key look swapped. "
-            "The key ID is a UUID; the PEM goes in private_key_pem (or KALSHI_PRIVATE_KEY_PEM).",
-        )
+        raise KeyLoadError.of("key_id_holds_pem", source)
     if len(value) > MAX_KEY_ID_LENGTH:
-        raise KeyLoadError(
-            "invalid_key_id",
-            f"the API key ID is {len(value)} characters long; Kalshi key IDs are UUIDs "
-            f"(36 characters). Check that api_key_id (or KALSHI_API_KEY_ID) holds the key ID.",
-        )
+        raise KeyLoadError.of("key_id_too_long", source, length=len(value))
     if not _VISIBLE_ASCII.fullmatch(value):
-        raise KeyLoadError(
-            "invalid_key_id",
-            "the API key ID contains whitespace, control or non-ASCII characters; Kalshi key "
-            "IDs are UUIDs. Check api_key_id (or KALSHI_API_KEY_ID) for a stray character.",
-        )
+        raise KeyLoadError.of("key_id_characters", source)
+    return CheckedKeyId(value)
 
 
 def _rsa_pss(key: rsa.RSAPrivateKey) -> Callable[[bytes], bytes]:
@@ -149,20 +140,16 @@ class KalshiSigner:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        check_key_id(key_id)
+        checked = check_key_id(key_id)
         if isinstance(private_key, rsa.RSAPrivateKey):
             check_rsa_key_size(private_key)
             self._sign = _rsa_pss(private_key)
         elif isinstance(private_key, ed25519.Ed25519PrivateKey):
             self._sign = private_key.sign
         else:
-            raise KeyLoadError(
-                "unsupported_key_type",
-                f"expected an RSA or Ed25519 private key, got {type(private_key).__name__}; "
-                "load it with kalshi_auth.load_private_key().",
-            )
+            raise KeyLoadError.of("not_a_key_object", kind=type(private_key).__name__)
         self._key_type: KeyType = key_type_of(private_key)
-        self._key_id = key_id.strip()
+        self._key_id = str(checked)
         self._key = private_key
         self._clock = clock
 

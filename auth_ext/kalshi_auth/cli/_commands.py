@@ -211,7 +211,7 @@ def list_(
     """The account's keys as a table (``*`` marks the key in use) or as Kalshi's JSON."""
     with connection.client(console) as client:
         listed = list_keys(client, fcm_subtrader_id=fcm_subtrader_id)
-        current = client.token
+        current = client.signer.key_id
     if as_json:
         console.out(json.dumps(listed.to_dict(), indent=2, sort_keys=True))
         return
@@ -244,7 +244,7 @@ def delete(
 ) -> None:
     """deleteApiKey, after a confirmation, and never the key in use unless forced."""
     with connection.client(console) as client:
-        if api_key_id == client.token and not force:
+        if api_key_id == client.signer.key_id and not force:
             raise CommandError(
                 f"{api_key_id} is the key this command signs with; deleting it locks these "
                 "credentials out. Use 'kalshi-keys rotate' to replace it safely, or pass --force."
@@ -269,7 +269,7 @@ def whoami(console: Console, connection: Connection) -> None:
     """Call the API with the configured key; on a 401, say what is most likely wrong."""
     probe = ClockProbe()
     with connection.client(console, event_hooks=probe.hooks()) as client:
-        key_id = client.token
+        key_id = client.signer.key_id
         key_type = client.signer.key_type
         try:
             listed = list_keys(client)

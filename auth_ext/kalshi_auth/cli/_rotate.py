@@ -46,7 +46,7 @@ def rotate(
     destination.check()
     passphrase = ask_passphrase()
     with connection.client(console) as old_client:
-        old_id = old_client.token
+        old_id = old_client.signer.key_id
         spec = _spec_like(old_client, old_id, overrides)
         # The list does not say a key's type; the key file in use does.
         spec = replace(spec, key_type=overrides.key_type or old_client.signer.key_type)

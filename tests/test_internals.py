@@ -1,0 +1,98 @@
+"""Every private name ``kalshi_auth._internals`` relies on still exists, and only it uses them.
+
+Run this first after upgrading httpx, httpcore or aiohttp: each test names the internal and
+the version ``_internals`` was checked against. The behaviour they buy is tested through the
+clients in ``test_lean_client.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from threading import Thread
+from typing import Any
+
+import httpx
+import pytest
+from kalshi_auth import _internals
+
+PACKAGE = Path(__file__).resolve().parent.parent / "auth_ext" / "kalshi_auth"
+PRIVATE_USES = re.compile(
+    r"_merge_url|\._cookies\b|\._pool\b|_max_connections|send_request_headers|_retry_connection"
+)
+
+
+def test_no_other_module_uses_a_librarys_internals() -> None:
+    users = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if PRIVATE_USES.search(path.read_text(encoding="utf-8"))
+    )
+    assert users == ["_internals.py"]
+
+
+def test_httpx_client_merge_url_and_cookie_jar_exist() -> None:
+    """httpx 0.28.1: ``Client._merge_url(url)`` joins base_url; ``Client._cookies`` is the jar."""
+    for cls in (httpx.Client, httpx.AsyncClient):
+        client = cls(base_url="https://kalshi.test/trade-api/v2")
+        merge = client._merge_url
+        assert str(merge("/api_keys")) == "https://kalshi.test/trade-api/v2/api_keys"
+        assert isinstance(client._cookies, httpx.Cookies)
+    assert callable(httpx.Cookies.extract_cookies)
+
+
+def test_httpx_transports_keep_httpcores_pool_limit() -> None:
+    """httpx 0.28.1 ``HTTPTransport._pool`` is httpcore 1.0.9's pool, with ``_max_connections``."""
+    limits = httpx.Limits(max_connections=7)
+    sync = httpx.HTTPTransport(limits=limits)
+    asynchronous = httpx.AsyncHTTPTransport(limits=limits)
+    assert sync._pool._max_connections == 7
+    assert asynchronous._pool._max_connections == 7
+    assert _internals.transport_pool_limit(sync) == 7
+    assert _internals.transport_pool_limit(asynchronous) == 7
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_httpcore_names_the_request_headers_event(server: str) -> None:
+    """httpcore 1.0.9 traces ``http11.send_request_headers.started`` with the request."""
+    events: list[tuple[str, Any]] = []
+    with httpx.Client() as client:
+        client.get(server, extensions={"trace": lambda name, info: events.append((name, info))})
+    started = [info for name, info in events if name.endswith(_internals.REQUEST_HEADERS_EVENT)]
+    assert len(started) == 1
+    assert started[0]["request"].headers  # the hop's headers, which the redirect guard edits
+
+
+def test_aiohttp_session_has_its_resend_switch() -> None:
+    """aiohttp >= 3.11 (checked on 3.14.5): ``ClientSession._retry_connection``."""
+    aiohttp = pytest.importorskip("aiohttp")
+
+    async def check() -> None:
+        async with aiohttp.ClientSession() as session:
+            assert session._retry_connection is True
+            _internals.stop_aiohttp_resend(session)
+            assert session._retry_connection is False
+
+    asyncio.run(check())
