@@ -59,7 +59,9 @@ def same_key(private_file: Path, public: Any) -> bool:
 def test_register_interrupted_while_waiting_keeps_the_key_where_it_says(
     shell: Shell, monkeypatch: pytest.MonkeyPatch, out: list[str]
 ) -> None:
-    monkeypatch.setattr(create_api_key, "sync", interrupt_after(create_api_key.sync))
+    monkeypatch.setattr(
+        create_api_key, "sync_detailed", interrupt_after(create_api_key.sync_detailed)
+    )
     result = shell.run("register", "--name", "bot-2", *out)
     assert result.code == INTERRUPTED
     (made,) = new_keys(shell)  # Kalshi made it
@@ -75,7 +77,7 @@ def test_register_interrupted_while_waiting_keeps_the_key_where_it_says(
 def test_register_interrupted_before_sending_names_the_file_too(
     shell: Shell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(create_api_key, "sync", interrupt_before)
+    monkeypatch.setattr(create_api_key, "sync_detailed", interrupt_before)
     result = shell.run("register", "--name", "bot-2", "--out", "mine.pem")
     assert result.code == INTERRUPTED
     assert new_keys(shell) == []
@@ -85,7 +87,9 @@ def test_register_interrupted_before_sending_names_the_file_too(
 def test_generate_interrupted_while_waiting_withdraws_the_orphan(
     shell: Shell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generate_api_key, "sync", interrupt_after(generate_api_key.sync))
+    monkeypatch.setattr(
+        generate_api_key, "sync_detailed", interrupt_after(generate_api_key.sync_detailed)
+    )
     result = shell.run("generate", "--name", "gen", "--out", "gen.pem")
     assert result.code == INTERRUPTED
     assert new_keys(shell) == []  # the key whose private half never arrived is gone again
@@ -96,7 +100,7 @@ def test_generate_interrupted_while_waiting_withdraws_the_orphan(
 def test_generate_interrupted_before_kalshi_made_anything(
     shell: Shell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generate_api_key, "sync", interrupt_before)
+    monkeypatch.setattr(generate_api_key, "sync_detailed", interrupt_before)
     result = shell.run("generate", "--name", "gen", "--out", "gen.pem")
     assert result.code == INTERRUPTED
     assert "no key was made" in result.err and new_keys(shell) == []

@@ -313,3 +313,73 @@ def test_explicit_arguments_beat_the_environment(pkcs1_pem: bytes) -> None:
     )
     assert creds.key_id == "explicit"
     assert "PRIVATE" not in repr(creds) and "RSAPrivateKey" not in repr(creds)
+
+
+# -- each value read and checked once ---------------------------------------------------------
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    reads: list[Path] = []
+    original = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(self)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    return reads
+
+
+def test_a_key_file_is_read_once_with_the_environments_password(
+    rsa_key: rsa.RSAPrivateKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failed before the re-cut: an explicit encrypted key was read twice (without, then with
+    KALSHI_PRIVATE_KEY_PASSWORD)."""
+    path = tmp_path / "k.pem"
+    path.write_bytes(pem(rsa_key, FORMATS[1], PASSWORD))
+    reads = _count_reads(monkeypatch)
+    env = {"KALSHI_API_KEY_ID": "k", "KALSHI_PRIVATE_KEY_PASSWORD": PASSWORD.decode()}
+    signed_client(private_key_path=path, environ=env, base_url="https://kalshi.test")
+    assert reads == [path]
+
+
+def test_a_prompt_is_asked_only_for_an_encrypted_key_and_the_file_read_once(
+    rsa_key: rsa.RSAPrivateKey, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encrypted, plain = tmp_path / "enc.pem", tmp_path / "plain.pem"
+    encrypted.write_bytes(pem(rsa_key, FORMATS[1], PASSWORD))
+    plain.write_bytes(pem(rsa_key, FORMATS[1], None))
+    asked: list[str] = []
+
+    def ask() -> bytes:
+        asked.append("asked")
+        return PASSWORD
+
+    reads = _count_reads(monkeypatch)
+    resolve_credentials(api_key_id="k", private_key_path=plain, environ={}, ask_password=ask)
+    assert asked == []
+    creds = resolve_credentials(
+        api_key_id="k", private_key_path=encrypted, environ={}, ask_password=ask
+    )
+    assert asked == ["asked"] and reads == [plain, encrypted]
+    assert isinstance(creds.private_key, rsa.RSAPrivateKey)
+
+
+def test_a_key_id_is_checked_once_on_its_way_to_the_signer(
+    pkcs1_pem: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failed before the re-cut: signed_client checked the key ID, then the signer again."""
+    from kalshi_auth import _keys, _signer
+
+    checks: list[object] = []
+    original = _signer.check_key_id
+
+    def counting(key_id: object, source: object = None) -> _signer.CheckedKeyId:
+        if not isinstance(key_id, _signer.CheckedKeyId):
+            checks.append(key_id)
+        return original(key_id, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_signer, "check_key_id", counting)
+    monkeypatch.setattr(_keys, "check_key_id", counting)
+    client = signed_client(api_key_id=" k-1 ", private_key_pem=pkcs1_pem, environ={})
+    assert checks == [" k-1 "] and client.signer.key_id == "k-1"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._auth import KalshiAuth
-    from ._client import ENVIRONMENTS, AsyncTransport, Environment, KalshiClient, signed_client
+    from ._client import KalshiClient, signed_client
     from ._errors import (
         AuthenticationError,
         AuthFailureCause,
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ._files import FileExistsRefusedError, save_private_key
     from ._keys import load_private_key
     from ._retry import RetryPolicy
+    from ._settings import ENVIRONMENTS, AsyncTransport, Environment
     from ._signer import KalshiSigner
 
 __all__ = [
@@ -77,14 +78,14 @@ __all__ = [
 #: Where each public name is defined. Loaded on first use: a plain ``import kalshi_auth`` (the
 #: CLI's start, a test collection) loads none of httpx, cryptography or the generated client.
 _HOME = {
-    "ENVIRONMENTS": "._client",
-    "AsyncTransport": "._client",
+    "ENVIRONMENTS": "._settings",
+    "AsyncTransport": "._settings",
     "AuthFailureCause": "._errors",
     "AuthenticationError": "._errors",
     "BadRequestError": "._errors",
     "ConfigurationError": "._errors",
     "ConflictError": "._errors",
-    "Environment": "._client",
+    "Environment": "._settings",
     "FileExistsRefusedError": "._files",
     "InvalidRequestError": "._errors",
     "KalshiAPIError": "._errors",

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
-import importlib.util
-import math
 import os
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, Literal, NoReturn
+from typing import Any, NoReturn
 
 import httpx
 from attrs import asdict, define, field
@@ -19,25 +16,25 @@ from kalshi_api_keys_client import AuthenticatedClient
 
 from ._admission import DEFAULT_LIMITS
 from ._answers import unexpected_status_error
-from ._auth import KalshiAuth, is_loopback
+from ._auth import KalshiAuth
 from ._errors import ConfigurationError, KalshiAPIError
 from ._http import AsyncSignedClient, SignedClient
 from ._keys import resolve_credentials
 from ._outcome import AttemptRules, DocumentedStatuses
 from ._retry import RetryPolicy
+from ._settings import (
+    AsyncTransport,
+    Environment,
+    check_async_transport,
+    check_httpx_args,
+    check_no_key_settings,
+    check_timeout,
+    host_url,
+    retry_policy,
+)
 from ._signer import KalshiSigner
 
-__all__ = ["ENVIRONMENTS", "AsyncTransport", "Environment", "KalshiClient", "signed_client"]
-
-Environment = Literal["prod", "demo"]
-#: What carries async requests: httpx's own stack, or aiohttp (the ``aiohttp`` extra).
-AsyncTransport = Literal["httpx", "aiohttp"]
-
-#: Kalshi's recommended Trade API hosts (the official spec's first server of each kind).
-ENVIRONMENTS: Mapping[Environment, str] = {
-    "prod": "https://external-api.kalshi.com/trade-api/v2",
-    "demo": "https://external-api.demo.kalshi.co/trade-api/v2",
-}
+__all__ = ["KalshiClient", "signed_client"]
 
 
 @define
@@ -171,62 +168,6 @@ class KalshiClient(AuthenticatedClient):
         return self._async_client
 
 
-def _check_base_url(base_url: str) -> str:
-    try:
-        url = httpx.URL(base_url)
-        if url.port is not None and not 0 < url.port < 65536:
-            raise ValueError(f"port {url.port} is out of range")
-    except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        raise ConfigurationError(
-            f"base_url is not a valid URL ({exc}); expected e.g. "
-            "https://external-api.kalshi.com/trade-api/v2"
-        ) from None
-    if url.scheme not in {"http", "https"} or not url.host:
-        raise ConfigurationError(f"base_url {base_url!r} must be an http(s) URL with a host")
-    if url.userinfo:
-        raise ConfigurationError(
-            "base_url must not carry a user name or password; Kalshi authenticates by "
-            "signature, and credentials in a URL end up in logs"
-        )
-    if url.query or url.fragment:
-        raise ConfigurationError(f"base_url {base_url!r} must not have a query or fragment")
-    if url.scheme == "http" and not is_loopback(url.host):
-        raise ConfigurationError(
-            f"base_url {base_url!r} uses plain http to a non-loopback host; signed requests "
-            "could be replayed by anyone on the path. Use https."
-        )
-    if url.path.rstrip("/").endswith("/trade-api/v2/trade-api/v2"):
-        raise ConfigurationError(f"base_url {base_url!r} repeats /trade-api/v2")
-    return base_url.rstrip("/")
-
-
-def _check_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
-    if isinstance(timeout, httpx.Timeout):
-        values = [timeout.connect, timeout.read, timeout.write, timeout.pool]
-    elif isinstance(timeout, int | float) and not isinstance(timeout, bool):
-        values = [timeout]
-    else:
-        raise ConfigurationError("timeout must be seconds (a number) or an httpx.Timeout")
-    for value in values:
-        if value is not None and (not math.isfinite(value) or value <= 0):
-            raise ConfigurationError(
-                f"timeout must be a finite number of seconds above 0, not {value!r}"
-            )
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-
-
-#: What signed_client decides itself, and the argument to use instead of httpx_args.
-_OWN_SETTINGS = {
-    "auth": "auth=",
-    "base_url": "base_url= or environment=",
-    "verify": "nothing: TLS is always verified",
-    "headers": "headers=",
-    "follow_redirects": "nothing: redirects are never followed (the signature covers the path)",
-    "timeout": "timeout=",
-    "cookies": "nothing: Kalshi does not use cookies",
-}
-
-
 def signed_client(
     *,
     api_key_id: str | None = None,
@@ -261,25 +202,19 @@ def signed_client(
     Kalshi verifies; without it they are signed exactly as sent. Non-2xx responses raise
     :class:`KalshiAPIError` subclasses unless ``raise_on_error=False``. GET and DELETE are
     retried ``max_retries`` times (default 2) on 429/502/503/504 and connection errors; POST
-    never is. Use it as a context manager (``with`` or ``async with``) to close connections.
+    only after a 429 or a failure that provably never left this machine (a repeated POST
+    could make a second key). Use it as a context manager (``with`` or ``async with``) to
+    close connections.
 
     ``async_transport="aiohttp"`` sends async calls over aiohttp (``pip install
     'kalshi-api-keys[aiohttp]'``): about twice the throughput for many concurrent calls, with
     the same signing, admission limit, retries, typed errors and timeouts (no write timeout).
     """
-    if environment is not None and base_url is not None:
-        raise ConfigurationError("pass environment or base_url, not both")
-    if environment is not None and environment not in ENVIRONMENTS:
-        raise ConfigurationError(
-            f"environment must be one of {sorted(ENVIRONMENTS)}, not {environment!r}"
-        )
-    url = _check_base_url(base_url) if base_url is not None else ENVIRONMENTS[environment or "prod"]
-    if retry is not None and max_retries is not None:
-        raise ConfigurationError("pass max_retries or retry, not both")
-    if retry is None:
-        retry = RetryPolicy() if max_retries is None else RetryPolicy(max_retries=max_retries)
-    timeout = _check_timeout(timeout)
-    _check_async_transport(async_transport, httpx_args or {})
+    url = host_url(environment, base_url)
+    retry = retry_policy(retry, max_retries)
+    timeout = check_timeout(timeout)
+    check_async_transport(async_transport, httpx_args or {})
+    extra = check_httpx_args(httpx_args)
     if auth is None:
         credentials = resolve_credentials(
             api_key_id=api_key_id,
@@ -290,28 +225,19 @@ def signed_client(
         )
         auth = KalshiAuth(credentials.signer(clock=clock))
     else:
-        ignored = {
-            "api_key_id": api_key_id,
-            "private_key_path": private_key_path,
-            "private_key_pem": private_key_pem,
-            "private_key_password": private_key_password,
-            "environ": environ,
-            "clock": None if clock is time.time else clock,
-        }
-        given = [name for name, value in ignored.items() if value is not None]
-        if given:
-            raise ConfigurationError(
-                f"pass auth or key settings, not both: {', '.join(given)} would be ignored "
-                "next to a ready auth (build the KalshiAuth with them instead)"
-            )
+        check_no_key_settings(
+            {
+                "api_key_id": api_key_id,
+                "private_key_path": private_key_path,
+                "private_key_pem": private_key_pem,
+                "private_key_password": private_key_password,
+                "environ": environ,
+            },
+            clock,
+        )
     if kalshi_path_prefix is not None:
         local_prefix = httpx.URL(url).path
         auth = KalshiAuth(auth.signer, path_rewrite=(local_prefix, kalshi_path_prefix))
-    extra = dict(httpx_args or {})
-    overridden = sorted(set(extra) & set(_OWN_SETTINGS))
-    if overridden:
-        instead = "; ".join(f"{name}: use {_OWN_SETTINGS[name]}" for name in overridden)
-        raise ConfigurationError(f"httpx_args must not set what signed_client controls ({instead})")
     rules = AttemptRules(
         policy=retry,
         raise_on_error=raise_on_error,
@@ -331,32 +257,3 @@ def _documented_statuses(base_url: str) -> DocumentedStatuses:
     from kalshi_api_keys_client.api.api_keys import DOCUMENTED_STATUSES
 
     return DocumentedStatuses(httpx.URL(base_url).path, DOCUMENTED_STATUSES)
-
-
-#: httpx_args that shape httpx's own transport, which async_transport="aiohttp" replaces.
-_HTTPX_TRANSPORT_SETTINGS = ("transport", "mounts", "proxy", "http1", "http2", "cert")
-
-
-def _check_async_transport(name: str, httpx_args: Mapping[str, Any]) -> None:
-    if name == "httpx":
-        return
-    if name != "aiohttp":
-        raise ConfigurationError(f"async_transport must be 'httpx' or 'aiohttp', not {name!r}")
-    if importlib.util.find_spec("aiohttp") is None:
-        raise ConfigurationError(
-            "async_transport='aiohttp' needs aiohttp: pip install 'kalshi-api-keys[aiohttp]'"
-        )
-    version = importlib.metadata.version("aiohttp")
-    if tuple(int(part) for part in version.split(".")[:2] if part.isdigit()) < (3, 11):
-        # Before 3.11 aiohttp re-sends a dropped GET/DELETE itself, on the same signature.
-        raise ConfigurationError(
-            f"async_transport='aiohttp' needs aiohttp >= 3.11, not {version}: "
-            "pip install 'kalshi-api-keys[aiohttp]'"
-        )
-    clashing = [key for key in _HTTPX_TRANSPORT_SETTINGS if key in httpx_args]
-    if clashing:
-        raise ConfigurationError(
-            f"httpx_args {', '.join(clashing)} configure httpx's own transport, which "
-            "async_transport='aiohttp' replaces for async calls; drop them or use the default "
-            "async_transport='httpx'"
-        )

@@ -9,8 +9,8 @@ from pathlib import Path
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-from kalshi_api_keys_client.api.api_keys import create_api_key, delete_api_key
-from kalshi_api_keys_client.models import CreateApiKeyRequest, CreateApiKeyResponse
+from kalshi_api_keys_client.api.api_keys import ApiKeysApi
+from kalshi_api_keys_client.models import CreateApiKeyRequest
 from kalshi_api_keys_client.types import Unset
 
 from .._errors import AuthenticationError, PermissionDeniedError
@@ -19,15 +19,8 @@ from .._signer import KeyType
 from ._console import CommandError, Console, safe
 from ._diagnose import SKEW_WARNING_S, ClockProbe, explain_auth_failure
 from ._keygen import AskPassphrase, describe_key, new_private_key, private_pem, public_pem
-from ._newkey import (
-    Destination,
-    KeySpec,
-    NewKey,
-    generate_key,
-    register_key,
-    unexpected,
-    warning_of,
-)
+from ._keyspec import Destination, KeySpec, NewKey
+from ._newkey import generate_key, register_key, warning_of
 from ._session import Connection, find_key, list_keys
 
 __all__ = [
@@ -95,7 +88,9 @@ def register(
     passphrase = ask_passphrase()
     with connection.client(console) as client:
         try:
-            new = register_key(client, spec, destination, bits=bits, passphrase=passphrase)
+            new = register_key(
+                ApiKeysApi(client), spec, destination, bits=bits, passphrase=passphrase
+            )
         except PermissionDeniedError:
             raise CommandError(CREATE_FORBIDDEN.format(url=connection.url)) from None
     report_new_key(console, connection, spec, new, as_json=as_json)
@@ -112,11 +107,9 @@ def register_public_key(
     )
     with connection.client(console) as client:
         try:
-            created = create_api_key.sync(client=client, body=body)
+            created = ApiKeysApi(client).create_api_key(body)
         except PermissionDeniedError:
             raise CommandError(CREATE_FORBIDDEN.format(url=connection.url)) from None
-    if not isinstance(created, CreateApiKeyResponse):
-        raise unexpected("createApiKey", created)
     private = public_key.with_suffix("") if public_key.suffix == ".pub" else None
     warning = warning_of(created.warning)
     _say_warning(console, created.api_key_id, warning)
@@ -169,7 +162,9 @@ def generate(
     destination.check()
     passphrase = ask_passphrase()
     with connection.client(console) as client:
-        new = generate_key(client, spec, destination, passphrase=passphrase, console=console)
+        new = generate_key(
+            ApiKeysApi(client), spec, destination, passphrase=passphrase, console=console
+        )
     report_new_key(console, connection, spec, new, as_json=as_json)
 
 
@@ -261,7 +256,7 @@ def delete(
                 raise CommandError(
                     "not confirmed, nothing deleted (pass --yes to skip the question)"
                 )
-        delete_api_key.sync_detailed(api_key=api_key_id, client=client)
+        ApiKeysApi(client).delete_api_key(api_key_id)
     console.out(f"deleted key {api_key_id} on {connection.url}")
 
 

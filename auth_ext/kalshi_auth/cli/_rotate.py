@@ -11,21 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
-from kalshi_api_keys_client.api.api_keys import delete_api_key
+from kalshi_api_keys_client.api.api_keys import ApiKeysApi
 from kalshi_api_keys_client.types import Unset
 
 from .._client import KalshiClient
 from .._errors import KalshiError, PermissionDeniedError
 from ._console import CommandError, Console, Interrupted
 from ._keygen import AskPassphrase
-from ._newkey import (
-    Destination,
-    KeySpec,
-    NewKey,
-    describe_failure,
-    generate_key,
-    register_key,
-)
+from ._keyspec import Destination, KeySpec, NewKey
+from ._newkey import describe_failure, generate_key, register_key
 from ._session import Connection, find_key, list_keys
 
 __all__ = ["rotate"]
@@ -66,7 +60,7 @@ def rotate(
         try:
             # The old key deletes itself: it may manage keys (it just made one), while the new
             # key may have been given narrower scopes.
-            delete_api_key.sync_detailed(api_key=old_id, client=old_client)
+            ApiKeysApi(old_client).delete_api_key(old_id)
         except KeyboardInterrupt:
             raise Interrupted(
                 f"interrupted while deleting the old key {old_id}: the new key "
@@ -116,11 +110,12 @@ def _make_key(
     bits: int | None,
     passphrase: bytes | None,
 ) -> NewKey:
+    api = ApiKeysApi(client)
     try:
-        return register_key(client, spec, destination, bits=bits, passphrase=passphrase)
+        return register_key(api, spec, destination, bits=bits, passphrase=passphrase)
     except PermissionDeniedError:
         console.say("createApiKey is not allowed for this account (403); using generateApiKey")
-    return generate_key(client, spec, destination, passphrase=passphrase, console=console)
+    return generate_key(api, spec, destination, passphrase=passphrase, console=console)
 
 
 def _prove(connection: Connection, new: NewKey, passphrase: bytes | None) -> None:
@@ -140,7 +135,7 @@ def _withdraw(
     if isinstance(cause, OSError) and cause.filename:
         why += f" ({cause.filename})"
     try:
-        delete_api_key.sync_detailed(api_key=new.api_key_id, client=client)
+        ApiKeysApi(client).delete_api_key(new.api_key_id)
     except (KalshiError, KeyboardInterrupt) as exc:
         raise stop(
             f"the new key {new.api_key_id} failed its check ({why}) and could not be deleted "

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kalshi_api_keys_client.api.api_keys import get_api_keys
+from kalshi_api_keys_client.api.api_keys import ApiKeysApi
 from kalshi_api_keys_client.models import ApiKey, GetApiKeysResponse
 from kalshi_api_keys_client.types import UNSET
 
-from .._client import ENVIRONMENTS, Environment, KalshiClient, signed_client
-from .._errors import KeyLoadError
-from .._keys import ENV_KEY_PATH
+from .._auth import KalshiAuth
+from .._client import KalshiClient, signed_client
+from .._keys import ENV_KEY_PATH, resolve_credentials
 from .._retry import RetryPolicy
+from .._settings import ENVIRONMENTS, Environment
 from ._console import Console
-from ._newkey import unexpected
 
 __all__ = ["Connection", "find_key", "list_keys"]
 
@@ -65,24 +65,25 @@ class Connection:
         return Path(path).expanduser().parent if path else None
 
     def client(self, console: Console, *, event_hooks: EventHooks | None = None) -> KalshiClient:
-        """A signed client for the configured key; asks for the key's passphrase if needed."""
-        try:
-            return self._client(self.password, event_hooks)
-        except KeyLoadError as exc:
-            if exc.reason != "password_required" or not console.interactive():
-                raise
-        return self._client(console.secret("Passphrase for the private key: "), event_hooks)
+        """A signed client for the configured key, read once; an encrypted key's passphrase
+        comes from --password-env, else KALSHI_PRIVATE_KEY_PASSWORD, else a prompt."""
 
-    def _client(self, password: str | None, event_hooks: EventHooks | None) -> KalshiClient:
-        return signed_client(
+        def ask() -> str | None:
+            return console.secret("Passphrase for the private key: ")
+
+        credentials = resolve_credentials(
             api_key_id=self.key_id,
             private_key_path=self.key_file,
-            private_key_password=password,
+            private_key_password=self.password,
+            environ=self.environ,
+            ask_password=ask if console.interactive() else None,
+        )
+        return signed_client(
+            auth=KalshiAuth(credentials.signer()),
             environment=self.environment,
             base_url=self.base_url,
             timeout=self.timeout,
             retry=self.retry(),
-            environ=self.environ,
             httpx_args={"event_hooks": dict(event_hooks)} if event_hooks else None,
         )
 
@@ -100,13 +101,10 @@ class Connection:
 
 
 def list_keys(client: KalshiClient, *, fcm_subtrader_id: str | None = None) -> GetApiKeysResponse:
-    """GetApiKeys, narrowed to the success model (errors have already raised)."""
-    listed = get_api_keys.sync(
-        client=client, fcm_subtrader_id=UNSET if fcm_subtrader_id is None else fcm_subtrader_id
+    """GetApiKeys (errors have already raised)."""
+    return ApiKeysApi(client).get_api_keys(
+        fcm_subtrader_id=UNSET if fcm_subtrader_id is None else fcm_subtrader_id
     )
-    if not isinstance(listed, GetApiKeysResponse):
-        raise unexpected("getApiKeys", listed)
-    return listed
 
 
 def find_key(listed: GetApiKeysResponse, api_key_id: str) -> ApiKey | None:

@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qs, unquote
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES
 
 from .._signer import (
     ACCESS_KEY_HEADER,
     ACCESS_SIGNATURE_HEADER,
     ACCESS_TIMESTAMP_HEADER,
-    MIN_KEY_BITS,
     KeyType,
-    PrivateKey,
     PublicKey,
-    key_type_of,
     verify_signature,
+)
+from ._wire import (
+    DEFAULT_SCOPES,
+    FakeKey,
+    FakeResponse,
+    Invalid,
+    Mint,
+    RecordedRequest,
+    Refused,
+    auth_error,
+    fault_body,
+    flat_error,
+    json_answer,
+    load_public_key,
+    mint_fields,
+    new_private_key,
+    parse_object,
 )
 
 __all__ = ["FakeExchange", "FakeKey", "FakeResponse", "RecordedRequest", "UsageTier"]
@@ -34,97 +43,6 @@ UsageTier = Literal["basic", "advanced", "expert", "premier", "paragon", "prime"
 _TIERS: tuple[UsageTier, ...] = (
     "basic", "advanced", "expert", "premier", "paragon", "prime", "prestige",
 )  # fmt: skip
-_SCOPES: frozenset[str] = frozenset(API_KEY_SCOPE_VALUES)  # the spec's enum, via the generator
-_DEFAULT_SCOPES = ("read", "write")
-
-
-@dataclass(frozen=True)
-class FakeKey:
-    """A key the fake exchange knows; ``private_key_pem`` is set only when it made the pair."""
-
-    api_key_id: str
-    name: str
-    scopes: tuple[str, ...]
-    subaccount: int | None
-    public_key: PublicKey = field(repr=False)
-    private_key_pem: bytes | None = field(default=None, repr=False)
-    fcm_subtrader_id: str | None = None
-
-    @property
-    def key_type(self) -> KeyType:
-        """``"rsa"`` or ``"ed25519"``: which algorithm this key's signatures must use."""
-        return key_type_of(self.public_key)
-
-    def to_wire(self) -> dict[str, Any]:
-        wire: dict[str, Any] = {
-            "api_key_id": self.api_key_id,
-            "name": self.name,
-            "scopes": list(self.scopes),
-        }
-        if self.subaccount is not None:
-            wire["subaccount"] = self.subaccount
-        if self.fcm_subtrader_id is not None:
-            wire["fcm_subtrader_id"] = self.fcm_subtrader_id
-        return wire
-
-
-@dataclass(frozen=True)
-class FakeResponse:
-    """What the exchange answers: status, headers and body bytes."""
-
-    status: int
-    body: bytes = b""
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request as the exchange saw it, and whether its signature verified."""
-
-    method: str
-    path: str
-    key_id: str | None
-    timestamp_ms: int | None
-    signature: str | None
-    authenticated: bool
-    status: int
-
-
-def _json(status: int, payload: Mapping[str, Any]) -> FakeResponse:
-    return FakeResponse(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
-
-
-def _auth_error(code: str, details: str) -> FakeResponse:
-    # Kalshi's wire shape for authentication failures is nested, unlike ErrorResponse.
-    return _json(401, {"error": {"code": code, "message": code, "details": details}})
-
-
-def _flat_error(status: int, code: str, message: str) -> FakeResponse:
-    return _json(status, {"code": code, "message": message})
-
-
-class _Invalid(Exception):
-    """A request body failed validation; becomes a 400."""
-
-
-class _Refused(Exception):
-    """The account may not do what the request asks; becomes a 403."""
-
-
-@dataclass(frozen=True)
-class _Mint:
-    """The validated fields of a create or generate request."""
-
-    name: str
-    scopes: tuple[str, ...]
-    subaccount: int | None
-    fcm_subtrader_id: str | None
-
-
-def _generate_private_key(key_type: KeyType) -> PrivateKey:
-    if key_type == "ed25519":
-        return ed25519.Ed25519PrivateKey.generate()
-    return rsa.generate_private_key(public_exponent=65537, key_size=MIN_KEY_BITS)
 
 
 class FakeExchange:
@@ -177,7 +95,7 @@ class FakeExchange:
         public_key_pem: bytes | str | None = None,
         *,
         name: str = "bootstrap",
-        scopes: Iterable[str] = _DEFAULT_SCOPES,
+        scopes: Iterable[str] = DEFAULT_SCOPES,
         subaccount: int | None = None,
         api_key_id: str | None = None,
         fcm_subtrader_id: str | None = None,
@@ -190,7 +108,7 @@ class FakeExchange:
         """
         private_pem = None
         if public_key_pem is None:
-            private = _generate_private_key(key_type)
+            private = new_private_key(key_type)
             public = private.public_key()
             private_pem = private.private_bytes(
                 serialization.Encoding.PEM,
@@ -198,7 +116,7 @@ class FakeExchange:
                 serialization.NoEncryption(),
             )
         else:
-            public = _load_public_key(public_key_pem)
+            public = load_public_key(public_key_pem)
         key = FakeKey(
             api_key_id=api_key_id or str(uuid.uuid4()),
             name=name,
@@ -230,17 +148,7 @@ class FakeExchange:
         429 uses Kalshi's bare ``{"error": "too many requests"}`` body; 409 says the FCM
         subtrader is not yet visible, as Kalshi's conflict does.
         """
-        if status == 429:
-            body = json.dumps({"error": "too many requests"}).encode()
-        elif status == 409:
-            body = json.dumps(
-                {
-                    "code": "conflict",
-                    "message": "the FCM subtrader is not yet visible in the credential registry",
-                }
-            ).encode()
-        else:
-            body = json.dumps({"code": "internal_error", "message": "injected fault"}).encode()
+        body = fault_body(status)
         with self._lock:
             self._faults.extend([(status, body)] * count)
 
@@ -264,23 +172,9 @@ class FakeExchange:
         return response
 
     def _record(
-        self,
-        method: str,
-        path: str,
-        headers: Mapping[str, str],
-        authenticated: bool,
-        response: FakeResponse,
+        self, method: str, path: str, headers: Mapping[str, str], ok: bool, response: FakeResponse
     ) -> None:
-        timestamp = headers.get(ACCESS_TIMESTAMP_HEADER.lower(), "")
-        entry = RecordedRequest(
-            method=method,
-            path=path,
-            key_id=headers.get(ACCESS_KEY_HEADER.lower()),
-            timestamp_ms=int(timestamp) if timestamp.isdigit() else None,
-            signature=headers.get(ACCESS_SIGNATURE_HEADER.lower()),
-            authenticated=authenticated,
-            status=response.status,
-        )
+        entry = RecordedRequest.of(method, path, headers, ok, response.status)
         with self._lock:
             self._requests.append(entry)
 
@@ -299,9 +193,9 @@ class FakeExchange:
             key_id = unquote(path[len(base) + 1 :])
             handlers = {"DELETE": lambda body: self._delete(key_id)}
         else:
-            return _flat_error(404, "not_found", f"no route for {path}"), False
+            return flat_error(404, "not_found", f"no route for {path}"), False
         if method not in handlers:
-            refused = _flat_error(405, "method_not_allowed", f"{method} not allowed here")
+            refused = flat_error(405, "method_not_allowed", f"{method} not allowed here")
             allowed = {**refused.headers, "Allow": ", ".join(sorted(handlers))}
             return FakeResponse(405, refused.body, allowed), False
         denied = self._authenticate(method, path, headers)
@@ -309,10 +203,10 @@ class FakeExchange:
             return denied, False
         try:
             return handlers[method](body), True
-        except _Invalid as exc:
-            return _flat_error(400, "invalid_parameters", str(exc)), True
-        except _Refused as exc:
-            return _flat_error(403, "forbidden", str(exc)), True
+        except Invalid as exc:
+            return flat_error(400, "invalid_parameters", str(exc)), True
+        except Refused as exc:
+            return flat_error(403, "forbidden", str(exc)), True
 
     def _authenticate(
         self, method: str, path: str, headers: Mapping[str, str]
@@ -321,18 +215,18 @@ class FakeExchange:
         timestamp = headers.get(ACCESS_TIMESTAMP_HEADER.lower())
         signature = headers.get(ACCESS_SIGNATURE_HEADER.lower())
         if not key_id or not timestamp or not signature:
-            return _auth_error("authentication_error", "MISSING_AUTH_HEADERS")
+            return auth_error("authentication_error", "MISSING_AUTH_HEADERS")
         if not timestamp.isdigit():
-            return _auth_error("authentication_error", "INVALID_TIMESTAMP")
+            return auth_error("authentication_error", "INVALID_TIMESTAMP")
         skew_s = abs(self.clock() - int(timestamp) / 1000)
         if skew_s > self.timestamp_window_s:
-            return _auth_error("header_timestamp_expired", "TIMESTAMP_OUTSIDE_WINDOW")
+            return auth_error("header_timestamp_expired", "TIMESTAMP_OUTSIDE_WINDOW")
         with self._lock:
             key = self._keys.get(key_id)
         if key is None:
-            return _auth_error("authentication_error", "NOT_FOUND")
+            return auth_error("authentication_error", "NOT_FOUND")
         if not verify_signature(key.public_key, signature, int(timestamp), method, path):
-            return _auth_error("authentication_error", "INCORRECT_API_KEY_SIGNATURE")
+            return auth_error("authentication_error", "INCORRECT_API_KEY_SIGNATURE")
         return None
 
     # -- operations ------------------------------------------------------------------------
@@ -343,34 +237,34 @@ class FakeExchange:
         payload: dict[str, Any] = {"api_keys": [key.to_wire() for key in keys]}
         if self.region_expiration_ts is not None:
             payload["api_key_region_expiration_ts"] = self.region_expiration_ts
-        return _json(200, payload)
+        return json_answer(200, payload)
 
     def _create(self, body: bytes) -> FakeResponse:
         if _TIERS.index(self.usage_tier) < _TIERS.index("premier"):
-            return _flat_error(
+            return flat_error(
                 403,
                 "insufficient_usage_level",
                 "creating API keys requires Premier or Market Maker API usage level",
             )
-        request = _parse_object(body)
-        mint = self._mint_fields(request)
+        request = parse_object(body)
+        mint = mint_fields(self.fcm_member, self.user_id, request)
         public_pem = request.get("public_key")
         if not isinstance(public_pem, str):
-            raise _Invalid("public_key is required and must be a PEM string")
+            raise Invalid("public_key is required and must be a PEM string")
         try:
-            public = _load_public_key(public_pem)
+            public = load_public_key(public_pem)
         except ValueError as exc:
-            raise _Invalid(str(exc)) from None
+            raise Invalid(str(exc)) from None
         key = self._register(mint, public)
-        return _json(201, self._minted({"api_key_id": key.api_key_id}, mint))
+        return json_answer(201, self._minted({"api_key_id": key.api_key_id}, mint))
 
     def _generate(self, body: bytes) -> FakeResponse:
-        request = _parse_object(body)
-        mint = self._mint_fields(request)
+        request = parse_object(body)
+        mint = mint_fields(self.fcm_member, self.user_id, request)
         key_type = request.get("key_type", "rsa")  # Kalshi's default when it is left out
         if key_type not in ("rsa", "ed25519"):
-            raise _Invalid("key_type must be rsa or ed25519")
-        private = _generate_private_key(key_type)
+            raise Invalid("key_type must be rsa or ed25519")
+        private = new_private_key(key_type)
         pem = private.private_bytes(
             serialization.Encoding.PEM,
             # As Kalshi hands them out: PKCS#1 for RSA, PKCS#8 for Ed25519.
@@ -385,40 +279,21 @@ class FakeExchange:
             "key_type": key_type,
             "private_key": pem.decode("ascii"),
         }
-        return _json(201, self._minted(answer, mint))
+        return json_answer(201, self._minted(answer, mint))
 
     def _delete(self, key_id: str) -> FakeResponse:
         with self._lock:
             removed = self._keys.pop(key_id, None)
         if removed is None:
-            return _flat_error(404, "not_found", "API key not found")
+            return flat_error(404, "not_found", "API key not found")
         return FakeResponse(204)
 
-    def _mint_fields(self, request: Mapping[str, Any]) -> _Mint:
-        name, scopes, subaccount = _common_fields(request)
-        if "fcm_subtrader_id" not in request:  # present but null is refused below
-            return _Mint(name, scopes, subaccount, None)
-        subtrader = request["fcm_subtrader_id"]
-        if not isinstance(subtrader, str):
-            raise _Invalid("fcm_subtrader_id must be a string")
-        if not self.fcm_member:
-            raise _Refused("fcm_subtrader_id may only be sent by an FCM member")
-        if subaccount is not None:
-            raise _Invalid("fcm_subtrader_id and subaccount cannot be combined")
-        pattern = rf"{re.escape(self.user_id)}_[A-Za-z0-9]{{1,16}}"
-        if not re.fullmatch(pattern, subtrader, re.ASCII):
-            raise _Invalid(
-                f"fcm_subtrader_id must be {self.user_id}_<suffix>, the suffix 1-16 ASCII "
-                "letters and digits"
-            )
-        return _Mint(name, scopes, subaccount, subtrader)
-
-    def _minted(self, answer: dict[str, Any], mint: _Mint) -> dict[str, Any]:
+    def _minted(self, answer: dict[str, Any], mint: Mint) -> dict[str, Any]:
         if mint.fcm_subtrader_id is not None and self.mint_warning is not None:
             answer["warning"] = self.mint_warning
         return answer
 
-    def _register(self, mint: _Mint, public: PublicKey) -> FakeKey:
+    def _register(self, mint: Mint, public: PublicKey) -> FakeKey:
         key = FakeKey(
             str(uuid.uuid4()),
             mint.name,
@@ -430,48 +305,3 @@ class FakeExchange:
         with self._lock:
             self._keys[key.api_key_id] = key
         return key
-
-
-def _load_public_key(pem: bytes | str) -> PublicKey:
-    data = pem.encode() if isinstance(pem, str) else pem
-    try:
-        public = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError):
-        raise ValueError("public_key is not a PEM public key") from None
-    if isinstance(public, ed25519.Ed25519PublicKey):
-        return public
-    if not isinstance(public, rsa.RSAPublicKey):
-        raise ValueError("public_key must be an RSA or Ed25519 key")
-    if public.key_size < MIN_KEY_BITS:
-        raise ValueError(f"public_key must be at least {MIN_KEY_BITS} bits")
-    return public
-
-
-def _parse_object(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise _Invalid("request body must be JSON") from None
-    if not isinstance(data, dict):
-        raise _Invalid("request body must be a JSON object")
-    return data
-
-
-def _common_fields(request: Mapping[str, Any]) -> tuple[str, tuple[str, ...], int | None]:
-    name = request.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise _Invalid("name is required and must be a non-empty string")
-    raw_scopes = request.get("scopes", list(_DEFAULT_SCOPES))
-    if not isinstance(raw_scopes, list) or not all(isinstance(s, str) for s in raw_scopes):
-        raise _Invalid("scopes must be a list of strings")
-    unknown = sorted(set(raw_scopes) - _SCOPES)
-    if unknown or not raw_scopes:
-        raise _Invalid(f"invalid scopes: {unknown or 'empty list'}")
-    if "write" in raw_scopes and "read" not in raw_scopes:
-        raise _Invalid("the write scope requires the read scope")
-    subaccount = request.get("subaccount")
-    if "subaccount" in request and (
-        isinstance(subaccount, bool) or not isinstance(subaccount, int) or not 0 <= subaccount <= 63
-    ):
-        raise _Invalid("subaccount must be an integer from 0 to 63")
-    return name, tuple(dict.fromkeys(raw_scopes)), subaccount

@@ -1,0 +1,73 @@
+"""Unit tests of ``kalshi_auth._admission``: a slot is given back exactly once, by one context.
+
+Through real clients and servers (pool timeouts, streams, 1000 concurrent calls) the limiter
+is tested in ``test_client.py``, ``test_lean_client.py`` and ``test_async_transports.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from kalshi_auth._admission import AsyncSlots, SyncSlots, pool_limit
+
+REQUEST = httpx.Request("GET", "https://kalshi.test/", extensions={"timeout": {"pool": 0.01}})
+
+
+def streamed() -> httpx.Response:
+    return httpx.Response(200, stream=httpx.ByteStream(b"body"), request=REQUEST)
+
+
+def test_a_slot_is_given_back_on_leaving_even_after_an_error() -> None:
+    slots = SyncSlots(1)
+    with slots.held(REQUEST), pytest.raises(httpx.PoolTimeout), slots.held(REQUEST):
+        pass  # the only slot is taken
+    with pytest.raises(ValueError), slots.held(REQUEST):
+        raise ValueError
+    with slots.held(REQUEST):  # free again
+        pass
+
+
+def test_a_kept_slot_is_given_back_when_the_stream_closes() -> None:
+    slots = SyncSlots(1)
+    with slots.held(REQUEST) as hold:
+        response = hold.keep_for(streamed())
+    with pytest.raises(httpx.PoolTimeout), slots.held(REQUEST):
+        pass
+    assert response.read() == b"body"
+    response.close()
+    with slots.held(REQUEST):
+        pass
+
+
+def test_async_slots_behave_alike() -> None:
+    async def run() -> None:
+        slots = AsyncSlots(1)
+        async with slots.held(REQUEST) as hold:
+            response = hold.keep_for(streamed())
+        with pytest.raises(httpx.PoolTimeout):
+            async with slots.held(REQUEST):
+                pass
+        await response.aread()
+        await response.aclose()
+        with pytest.raises(ValueError):
+            async with slots.held(REQUEST):
+                raise ValueError
+        async with slots.held(REQUEST):
+            pass
+
+    asyncio.run(run())
+
+
+def test_no_limit_means_no_waiting() -> None:
+    slots = SyncSlots(None)
+    with slots.held(REQUEST), slots.held(REQUEST):
+        pass
+
+
+def test_the_limit_is_the_pool_that_will_really_be_used() -> None:
+    assert pool_limit({}) == 100
+    assert pool_limit({"limits": httpx.Limits(max_connections=3)}) == 3
+    transport = httpx.HTTPTransport(limits=httpx.Limits(max_connections=5))
+    assert pool_limit({"transport": transport, "limits": httpx.Limits(max_connections=3)}) == 5
