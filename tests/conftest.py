@@ -62,6 +62,21 @@ def pkcs1_pem(rsa_key: rsa.RSAPrivateKey) -> bytes:
     )
 
 
+def ed25519_private_pem() -> str:
+    """A fresh Ed25519 private key as PEM text: a canary to put where no key belongs."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    return (
+        ed25519.Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 def public_pem(key: rsa.RSAPrivateKey) -> bytes:
     return key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo

@@ -75,3 +75,19 @@ def test_no_message_is_reworded_by_replacing_text() -> None:
                     or not isinstance(node.args[0], ast.Constant)
                     or not isinstance(node.args[0].value, str)
                 ), f"{_name(path)}:{node.lineno}"
+
+
+def test_the_cli_writes_to_the_terminal_only_through_its_console() -> None:
+    """Every string reaches stdout/stderr through ``Console.write`` (``test_console.py``)."""
+    for path in (PACKAGE / "cli").glob("*.py"):
+        if path.name == "_console.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{_name(path)}:{getattr(node, 'lineno', '?')}"
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in {"print", "input"}, where
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                receiver = node.func.value
+                through_console = isinstance(receiver, ast.Name) and receiver.id == "console"
+                if not through_console:
+                    assert node.func.attr not in {"write", "writelines", "print_help"}, where

@@ -22,13 +22,14 @@ import httpx
 import yarl
 
 from ._internals import stop_aiohttp_resend
+from ._redact import shown
 
 __all__ = ["AiohttpTransport"]
 
 
 def _as_httpx(exc: BaseException, request: httpx.Request) -> httpx.TransportError:
     """The httpx error for an aiohttp failure, chosen by whether the request may have arrived."""
-    message = f"{type(exc).__name__}: {exc}"
+    message = f"{type(exc).__name__}: {shown(str(exc))}"
     error: type[httpx.TransportError]
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         error = httpx.ConnectTimeout  # no connection (pooled or new) within the time allowed
@@ -43,8 +44,8 @@ def _as_httpx(exc: BaseException, request: httpx.Request) -> httpx.TransportErro
         error, message = httpx.LocalProtocolError, f"{type(exc).__name__}"
     else:
         # A dropped or reset connection, a malformed answer, a cut-off body: the request may
-        # have reached the server.
-        error = httpx.RemoteProtocolError
+        # have reached the server. aiohttp's message may quote the bytes received: not kept.
+        error, message = httpx.RemoteProtocolError, type(exc).__name__
     return error(message, request=request)
 
 
@@ -55,11 +56,14 @@ class _Body(httpx.AsyncByteStream):
         self._response, self._request = response, request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        failure = None
         try:
             async for chunk in self._response.content.iter_any():
                 yield chunk
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise _as_httpx(exc, self._request) from exc
+            failure = _as_httpx(exc, self._request)
+        if failure is not None:
+            raise failure  # out of the except block: aiohttp's error (headers in it) not kept
 
     async def aclose(self) -> None:
         self._response.release()
@@ -125,7 +129,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 server_hostname=request.extensions.get("sni_hostname"),
             )
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise _as_httpx(exc, request) from exc
+            failure = _as_httpx(exc, request)
+        else:
+            return self._response(response, request)
+        # Raised out of the except block: aiohttp's error, whose RequestInfo holds the request
+        # headers (the signature among them), is not kept as this error's context.
+        raise failure
+
+    @staticmethod
+    def _response(response: aiohttp.ClientResponse, request: httpx.Request) -> httpx.Response:
         return httpx.Response(
             status_code=response.status,
             headers=response.raw_headers,

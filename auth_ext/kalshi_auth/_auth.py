@@ -14,12 +14,14 @@ import httpx
 from ._errors import ConfigurationError
 from ._internals import REQUEST_HEADERS_EVENT
 from ._keys import load_private_key, resolve_credentials
+from ._redact import shown
 from ._signer import (
     ACCESS_KEY_HEADER,
     ACCESS_SIGNATURE_HEADER,
     ACCESS_TIMESTAMP_HEADER,
     KalshiSigner,
 )
+from ._tripwire import check_outgoing
 
 __all__ = ["KalshiAuth", "is_loopback", "signed_path"]
 
@@ -42,7 +44,9 @@ def is_loopback(host: str) -> bool:
 
 def _check_prefix(prefix: str, what: str) -> str:
     if not prefix.startswith("/") or "?" in prefix or "#" in prefix:
-        raise ConfigurationError(f"{what} must be a URL path starting with '/', not {prefix!r}")
+        raise ConfigurationError(
+            f"{what} must be a URL path starting with '/', not {shown(prefix)}"
+        )
     return prefix.rstrip("/")
 
 
@@ -139,6 +143,7 @@ class KalshiAuth(httpx.Auth):
                 f"refusing to sign a plain {url.scheme}:// request to {url.host}: anyone on the "
                 "path could replay it. Use https (plain http is allowed to loopback only)."
             )
+        check_outgoing(request)  # nothing leaves with private-key material in it
         # Item assignment: about half the cost of Headers.update, which builds a Headers first.
         for name, value in self.signer.sign(request.method, self.path_to_sign(request)).items():
             request.headers[name] = value

@@ -136,7 +136,17 @@ class ResponseFormatError(KalshiError):
 
 
 class KalshiConnectionError(KalshiError):
-    """The request never got an HTTP response (DNS, refused connection, reset, ...)."""
+    """The request never got an HTTP response (DNS, refused connection, reset, ...).
+
+    ``may_have_arrived`` says whether any attempt of the call may have reached Kalshi (its
+    answer lost) or none left this machine; a caller deciding whether a POST took effect
+    branches on it. The exception chains no httpx or aiohttp error: those hold the request's
+    headers, and with them its signature.
+    """
+
+    def __init__(self, message: str, *, may_have_arrived: bool = True) -> None:
+        super().__init__(message)
+        self.may_have_arrived = may_have_arrived
 
 
 class KalshiTimeoutError(KalshiConnectionError):

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ._errors import KalshiError
+from ._redact import shown
 
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV}
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -25,17 +26,17 @@ def check_writable(path: str | os.PathLike[str], *, overwrite: bool = False) -> 
     target = Path(path).expanduser()
     if target.is_symlink() and not overwrite:
         raise FileExistsRefusedError(
-            f"{str(target)!r} is a symbolic link; refusing to write a key through it"
+            f"{shown(target)} is a symbolic link; refusing to write a key through it"
         )
     if target.exists() and not overwrite:
-        raise FileExistsRefusedError(f"{str(target)!r} already exists; refusing to overwrite it")
+        raise FileExistsRefusedError(f"{shown(target)} already exists; refusing to overwrite it")
     if target.is_dir():
-        raise KalshiError(f"{str(target)!r} is a directory; give a file path")
+        raise KalshiError(f"{shown(target)} is a directory; give a file path")
     parent = target.parent
     if not parent.is_dir():
-        raise KalshiError(f"directory {str(parent)!r} does not exist")
+        raise KalshiError(f"directory {shown(parent)} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise KalshiError(f"directory {str(parent)!r} is not writable by this user")
+        raise KalshiError(f"directory {shown(parent)} is not writable by this user")
     return target
 
 
@@ -136,7 +137,7 @@ def _link_or_claim(tmp: str, target: Path, mode: int) -> None:
 
 
 def _exists(target: Path) -> FileExistsRefusedError:
-    return FileExistsRefusedError(f"{str(target)!r} already exists; refusing to overwrite it")
+    return FileExistsRefusedError(f"{shown(target)} already exists; refusing to overwrite it")
 
 
 def _sync_directory(directory: Path) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from ._redact import shown
+
 if TYPE_CHECKING:
     from ._errors import KeyLoadReason
 
@@ -172,7 +174,7 @@ PROBLEMS: Mapping[str, tuple[KeyLoadReason, str]] = {
 def _described_key(facts: Mapping[str, object], source: ValueSource | None, terms: Terms) -> str:
     """The key a message is about: its file or its PEM text, and where that came from."""
     path = facts.get("path")
-    what = f"private key file {path!r}" if path is not None else "the private key PEM"
+    what = f"private key file {shown(path)}" if path is not None else "the private key PEM"
     if source is None:
         return what
     origin = source.variable if source.origin == "environment" else terms[source.setting]

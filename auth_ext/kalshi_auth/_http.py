@@ -38,6 +38,7 @@ class SignedClient(LeanBuilding, httpx.Client):
         attempts = Attempts(self._rules, request)
         while True:
             attempts.start()
+            failure: httpx.RequestError | None = None
             try:
                 with self._slots.held(request) as hold:
                     response = super().send(request, **kwargs)
@@ -49,7 +50,9 @@ class SignedClient(LeanBuilding, httpx.Client):
                     finally:
                         response.close()
             except httpx.RequestError as exc:
-                outcome = attempts.after_error(exc)
+                failure = exc
+            if failure is not None:  # out of the except block: the typed error chains nothing
+                outcome = attempts.after_error(failure)
             if not isinstance(outcome, Retry):
                 return outcome
             self._rules.policy.sleep(outcome.delay)
@@ -71,6 +74,7 @@ class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
         attempts = Attempts(self._rules, request)
         while True:
             attempts.start()
+            failure: httpx.RequestError | None = None
             try:
                 async with self._slots.held(request) as hold:
                     response = await super().send(request, **kwargs)
@@ -82,7 +86,9 @@ class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
                     finally:
                         await response.aclose()
             except httpx.RequestError as exc:
-                outcome = attempts.after_error(exc)
+                failure = exc
+            if failure is not None:  # out of the except block: the typed error chains nothing
+                outcome = attempts.after_error(failure)
             if not isinstance(outcome, Retry):
                 return outcome
             await self._rules.policy.async_sleep(outcome.delay)

@@ -65,10 +65,16 @@ def _read(
     try:
         data = where.read_bytes()
     except FileNotFoundError:
-        raise key_input.error("missing_file") from None
+        failure = key_input.error("missing_file")
     except OSError as exc:
-        raise key_input.error("unreadable_file", why=exc.strerror or type(exc).__name__) from None
-    return _KeyInput(_normalise_pem(data), str(path), source)
+        failure = key_input.error("unreadable_file", why=exc.strerror or type(exc).__name__)
+    except ValueError:  # e.g. a NUL byte: no file system can have such a path
+        failure = key_input.error("unreadable_file", why="not a valid path")
+    else:
+        return _KeyInput(_normalise_pem(data), str(path), source)
+    # Raised out of the except block: the OSError, whose filename may be PEM text given as a
+    # path, is not kept as this error's context.
+    raise failure
 
 
 def _normalise_pem(data: bytes) -> bytes:

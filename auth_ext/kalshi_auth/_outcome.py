@@ -25,6 +25,7 @@ from ._errors import (
     KalshiTimeoutError,
     ResponseFormatError,
 )
+from ._redact import shown
 from ._retry import ErrorKind, RetryPolicy, classify_error, may_have_arrived, retry_after_seconds
 
 __all__ = ["ALREADY_DELETED_HEADER", "AttemptRules", "Attempts", "DocumentedStatuses", "Retry"]
@@ -100,7 +101,8 @@ class Attempts:
         if remaining <= 0:
             raise KalshiTimeoutError(
                 f"{self._where()}: the time allowed for this call ran out (the timeout covers "
-                "retries too); raise it or retry later"
+                "retries too); raise it or retry later",
+                may_have_arrived=self._maybe_arrived,
             )
         timeout = dict(self._request.extensions.get("timeout") or {})
         for phase in ("connect", "read", "write", "pool"):
@@ -109,13 +111,16 @@ class Attempts:
         self._request.extensions["timeout"] = timeout
 
     def after_error(self, exc: httpx.RequestError) -> Retry:
-        """The attempt failed without an answer: retry, or raise the typed error."""
+        """The attempt failed without an answer: retry, or raise the typed error.
+
+        Call it outside the ``except`` block that caught ``exc``: the typed error chains no
+        httpx error (which holds the request, signature included)."""
         if isinstance(exc, httpx.DecodingError):
-            raise self._undecodable(exc) from exc
+            raise self._undecodable(exc) from None
         kind = classify_error(exc)
         delay = self._rules.policy.delay_after(self._request.method, self._attempt, error_kind=kind)
         if delay is None:
-            raise self._transport_error(exc, kind) from exc
+            raise self._transport_error(exc, kind) from None
         return self._again(delay, may_have_arrived(kind=kind))
 
     def after_response(self, response: httpx.Response) -> httpx.Response | Retry:
@@ -156,7 +161,7 @@ class Attempts:
         if not _looks_like_json(response):
             raise ResponseFormatError(
                 f"{self._where()} answered {response.status_code} with a body that is not "
-                f"Kalshi's JSON ({response.headers.get('content-type')!r}, "
+                f"Kalshi's JSON ({shown(response.headers.get('content-type', ''))}, "
                 f"{len(response.content)} bytes): a captive portal, a proxy's page or a "
                 "cut-off answer. Check the network and base_url."
             )
@@ -209,17 +214,24 @@ class Attempts:
                 f"{where} could not be sent as built ({type(exc).__name__}: an illegal header "
                 "value or an unsupported URL scheme); check the key ID and base_url. Not retried."
             )
+        arrived = self._maybe_arrived or may_have_arrived(kind=kind)
         if isinstance(exc, httpx.PoolTimeout):
             return KalshiTimeoutError(
                 f"{where} waited longer than the pool timeout for a free connection; raise "
-                "limits.max_connections or the timeout, or send fewer requests at once"
+                "limits.max_connections or the timeout, or send fewer requests at once",
+                may_have_arrived=arrived,
             )
         if isinstance(exc, httpx.TimeoutException):
             return KalshiTimeoutError(
-                f"{where} timed out ({type(exc).__name__}); raise the timeout"
+                f"{where} timed out ({type(exc).__name__}); raise the timeout",
+                may_have_arrived=arrived,
             )
+        # A protocol error quotes the bytes received (h11 puts a cut-off body's rest, a new
+        # private key's lines, in its message): named, never quoted.
+        said = "" if isinstance(exc, httpx.ProtocolError) else f" ({shown(str(exc))})"
         return KalshiConnectionError(
-            f"{where} failed before a response: {type(exc).__name__}: {exc}"
+            f"{where} failed before a response: {type(exc).__name__}{said}",
+            may_have_arrived=arrived,
         )
 
     def _undecodable(self, exc: httpx.DecodingError) -> ResponseFormatError:

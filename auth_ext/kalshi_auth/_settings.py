@@ -13,6 +13,7 @@ import httpx
 
 from ._auth import is_loopback
 from ._errors import ConfigurationError
+from ._redact import shown
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -44,7 +45,7 @@ def host_url(environment: Environment | None, base_url: str | None) -> str:
         raise ConfigurationError("pass environment or base_url, not both")
     if environment is not None and environment not in ENVIRONMENTS:
         raise ConfigurationError(
-            f"environment must be one of {sorted(ENVIRONMENTS)}, not {environment!r}"
+            f"environment must be one of {sorted(ENVIRONMENTS)}, not {shown(environment)}"
         )
     return (
         _check_base_url(base_url) if base_url is not None else ENVIRONMENTS[environment or "prod"]
@@ -81,25 +82,25 @@ def _check_base_url(base_url: str) -> str:
             raise ValueError(f"port {url.port} is out of range")
     except (httpx.InvalidURL, ValueError, TypeError) as exc:
         raise ConfigurationError(
-            f"base_url is not a valid URL ({exc}); expected e.g. "
+            f"base_url is not a valid URL ({shown(str(exc))}); expected e.g. "
             "https://external-api.kalshi.com/trade-api/v2"
         ) from None
     if url.scheme not in {"http", "https"} or not url.host:
-        raise ConfigurationError(f"base_url {base_url!r} must be an http(s) URL with a host")
+        raise ConfigurationError(f"base_url {shown(base_url)} must be an http(s) URL with a host")
     if url.userinfo:
         raise ConfigurationError(
             "base_url must not carry a user name or password; Kalshi authenticates by "
             "signature, and credentials in a URL end up in logs"
         )
     if url.query or url.fragment:
-        raise ConfigurationError(f"base_url {base_url!r} must not have a query or fragment")
+        raise ConfigurationError(f"base_url {shown(base_url)} must not have a query or fragment")
     if url.scheme == "http" and not is_loopback(url.host):
         raise ConfigurationError(
-            f"base_url {base_url!r} uses plain http to a non-loopback host; signed requests "
+            f"base_url {shown(base_url)} uses plain http to a non-loopback host; signed requests "
             "could be replayed by anyone on the path. Use https."
         )
     if url.path.rstrip("/").endswith("/trade-api/v2/trade-api/v2"):
-        raise ConfigurationError(f"base_url {base_url!r} repeats /trade-api/v2")
+        raise ConfigurationError(f"base_url {shown(base_url)} repeats /trade-api/v2")
     return base_url.rstrip("/")
 
 
@@ -148,7 +149,7 @@ def check_async_transport(name: str, httpx_args: Mapping[str, Any]) -> None:
     if name == "httpx":
         return
     if name != "aiohttp":
-        raise ConfigurationError(f"async_transport must be 'httpx' or 'aiohttp', not {name!r}")
+        raise ConfigurationError(f"async_transport must be 'httpx' or 'aiohttp', not {shown(name)}")
     if importlib.util.find_spec("aiohttp") is None:
         raise ConfigurationError(
             "async_transport='aiohttp' needs aiohttp: pip install 'kalshi-api-keys[aiohttp]'"

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from ._errors import KeyLoadError
 from ._hints import ValueSource
+from ._redact import holds_key_material
 
 __all__ = [
     "ACCESS_KEY_HEADER",
@@ -107,7 +108,7 @@ def check_key_id(key_id: object, source: ValueSource | None = None) -> CheckedKe
     if not isinstance(key_id, str) or not key_id.strip():
         raise KeyLoadError.of("empty_key_id", source)
     value = key_id.strip()
-    if "-----BEGIN" in value or "PRIVATE KEY" in value or "\\n" in value:
+    if holds_key_material(value) or "\\n" in value:
         raise KeyLoadError.of("key_id_holds_pem", source)
     if len(value) > MAX_KEY_ID_LENGTH:
         raise KeyLoadError.of("key_id_too_long", source, length=len(value))

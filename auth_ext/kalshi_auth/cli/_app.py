@@ -176,7 +176,8 @@ def main(
     parser = build_parser()
     console = console_factory()
     try:
-        with redirect_stdout(console.stdout), redirect_stderr(console.stderr):
+        stdout, stderr = console.streams()
+        with redirect_stdout(stdout), redirect_stderr(stderr):
             args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, or argparse's own usage error (already printed)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -185,7 +186,7 @@ def main(
     try:
         _HANDLERS[args.handler](args, console, env)
     except (UsageError, ConfigurationError) as exc:
-        parser.print_usage(console.stderr)
+        parser.print_usage(console.streams()[1])
         return _fail(console, str(exc), EXIT_USAGE)
     except Interrupted as exc:
         return _fail(console, str(exc), EXIT_INTERRUPTED)
@@ -193,7 +194,7 @@ def main(
         # A key ID given as --key-id that cannot be one: the command line is wrong.
         flag = exc.source == ValueSource("api_key_id", "argument")
         if flag:
-            parser.print_usage(console.stderr)
+            parser.print_usage(console.streams()[1])
         return _fail(console, exc.describe(CLI_TERMS), EXIT_USAGE if flag else EXIT_ERROR)
     except KalshiError as exc:
         return _fail(console, str(exc), EXIT_ERROR)
@@ -206,7 +207,7 @@ def main(
         return _fail(console, "interrupted", EXIT_INTERRUPTED)
     except Exception as exc:  # the last resort: one line, never a traceback unless asked for
         if debug:
-            console.stderr.write("".join(traceback.format_exception(exc)))
+            console.write(console.stderr, "".join(traceback.format_exception(exc)))
         return _fail(
             console,
             f"unexpected {type(exc).__name__}; this is a bug in kalshi-keys. Run again with "

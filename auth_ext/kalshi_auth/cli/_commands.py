@@ -15,6 +15,7 @@ from kalshi_api_keys_client.types import Unset
 
 from .._errors import AuthenticationError, PermissionDeniedError
 from .._files import check_writable, write_secret_file
+from .._redact import shown
 from .._signer import KeyType
 from ._console import CommandError, Console, safe
 from ._diagnose import SKEW_WARNING_S, ClockProbe, explain_auth_failure
@@ -130,22 +131,22 @@ def _read_public_key(path: Path) -> str:
         data = path.expanduser().read_bytes()
     except OSError as exc:
         raise CommandError(
-            f"cannot read the public key {str(path)!r} ({exc.strerror or type(exc).__name__})"
+            f"cannot read the public key {shown(path)} ({exc.strerror or type(exc).__name__})"
         ) from None
     try:
         public = serialization.load_pem_public_key(data)
     except (ValueError, TypeError, UnsupportedAlgorithm):
         hint = " (that is a private key: pass its .pub file)" if b"PRIVATE" in data else ""
         raise CommandError(
-            f"{str(path)!r} is not a PEM public key{hint}; kalshi-keys keygen writes one "
+            f"{shown(path)} is not a PEM public key{hint}; kalshi-keys keygen writes one "
             "beside each private key, as FILE.pub"
         ) from None
     if not isinstance(public, rsa.RSAPublicKey | ed25519.Ed25519PublicKey):
         raise CommandError(
-            f"{str(path)!r} is a {type(public).__name__}; Kalshi takes RSA or Ed25519 keys"
+            f"{shown(path)} is a {type(public).__name__}; Kalshi takes RSA or Ed25519 keys"
         )
     if isinstance(public, rsa.RSAPublicKey) and public.key_size < 2048:
-        raise CommandError(f"{str(path)!r} is a {public.key_size}-bit RSA key; Kalshi needs 2048+")
+        raise CommandError(f"{shown(path)} is a {public.key_size}-bit RSA key; Kalshi needs 2048+")
     return data.decode("ascii")
 
 

@@ -1,14 +1,23 @@
-"""Terminal I/O for kalshi-keys: results on stdout, messages on stderr, prompts, tables."""
+"""Terminal I/O for kalshi-keys, all through one writer: results on stdout, messages on stderr.
+
+Every string the CLI shows, prompts and argparse's own help and errors included, passes
+:meth:`Console.write`: control and bidirectional characters escaped, key material scrubbed
+(the one deliberate exception, a new key's private key printed once when it could be saved
+nowhere else, says so with ``reveal=True``), and encoded for the stream, with
+``backslashreplace`` where its encoding cannot represent a character.
+"""
 
 from __future__ import annotations
 
 import getpass
+import io
 import sys
 import unicodedata
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TextIO, cast
 
 from .._errors import KalshiError
+from .._redact import scrub
 
 __all__ = ["CommandError", "Console", "Interrupted", "UsageError", "safe"]
 
@@ -47,23 +56,36 @@ class Console:
         self.stderr = stderr or sys.stderr
         self.stdin = stdin or sys.stdin
 
-    def out(self, line: str = "") -> None:
+    def write(self, stream: TextIO, text: str, *, reveal: bool = False) -> None:
+        """The one way anything reaches the terminal (see the module docstring)."""
+        shown = text if reveal else scrub(text)
+        lines = [safe(line) for line in shown.split("\n")]
+        encoding = getattr(stream, "encoding", None)
+        out = "\n".join(lines)
+        if encoding:
+            out = out.encode(encoding, "backslashreplace").decode(encoding, "replace")
+        stream.write(out)
+        stream.flush()
+
+    def out(self, line: str = "", *, reveal: bool = False) -> None:
         """A result line (stdout): what scripts read."""
-        self.stdout.write(line + "\n")
-        self.stdout.flush()
+        self.write(self.stdout, line + "\n", reveal=reveal)
 
     def say(self, line: str) -> None:
         """A progress or status line (stderr), kept out of the way of piped results."""
-        self.stderr.write(line + "\n")
-        self.stderr.flush()
+        self.write(self.stderr, line + "\n")
+
+    def streams(self) -> tuple[TextIO, TextIO]:
+        """stdout and stderr as file objects that write through :meth:`write`, for code that
+        prints by itself (argparse's help, usage and errors)."""
+        return _through(self, self.stdout), _through(self, self.stderr)
 
     def confirm(self, question: str) -> bool:
         """Ask on stderr and read one answer line from stdin; only y/yes counts as yes."""
-        self.stderr.write(f"{question} [y/N] ")
-        self.stderr.flush()
+        self.write(self.stderr, f"{question} [y/N] ")
         answer = self.stdin.readline()
         if not answer:
-            self.stderr.write("\n")
+            self.write(self.stderr, "\n")
         return answer.strip().lower() in {"y", "yes"}
 
     def interactive(self) -> bool:
@@ -72,7 +94,7 @@ class Console:
 
     def secret(self, prompt: str) -> str:
         """Read a secret from the terminal without echo."""
-        return getpass.getpass(prompt, stream=self.stderr)
+        return getpass.getpass(prompt, stream=_through(self, self.stderr))
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """Left-aligned columns, two spaces apart, every cell escaped."""
@@ -80,3 +102,21 @@ class Console:
         widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
         for row in cells:
             self.out("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+class _Through(io.TextIOBase):
+    """A text stream whose writes go through :meth:`Console.write`."""
+
+    def __init__(self, console: Console, stream: TextIO) -> None:
+        self._console, self._stream = console, stream
+
+    def write(self, text: str) -> int:
+        self._console.write(self._stream, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def _through(console: Console, stream: TextIO) -> TextIO:
+    return cast(TextIO, _Through(console, stream))

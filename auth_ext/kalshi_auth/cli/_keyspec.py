@@ -14,6 +14,7 @@ from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope
 from kalshi_api_keys_client.types import UNSET, Unset
 
 from .._files import check_writable
+from .._redact import shown
 from .._signer import KeyType
 
 __all__ = ["Destination", "KeySpec", "NewKey"]
@@ -42,7 +43,7 @@ class KeySpec:
         scopes = ",".join(self.scopes) if self.scopes else "read,write (default)"
         sub = "" if self.subaccount is None else f", sub-account {self.subaccount}"
         fcm = "" if self.fcm_subtrader_id is None else f", FCM subtrader {self.fcm_subtrader_id}"
-        return f"{self.name!r}, scopes {scopes}{sub}{fcm}"
+        return f"{shown(self.name)}, scopes {scopes}{sub}{fcm}"
 
     def wire_binding(self) -> dict[str, Any]:
         """The sub-account and FCM subtrader fields of a create or generate request."""

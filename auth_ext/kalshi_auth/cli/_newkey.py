@@ -12,13 +12,13 @@ import os
 from pathlib import Path
 from typing import NoReturn
 
-import httpx
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi
 from kalshi_api_keys_client.models import CreateApiKeyRequest, GenerateApiKeyRequest
 from kalshi_api_keys_client.types import UNSET, Unset
 
 from .._errors import KalshiAPIError, KalshiConnectionError, KalshiError
 from .._files import write_secret_file
+from .._redact import shown
 from .._signer import key_type_of
 from ._console import CommandError, Console, Interrupted
 from ._keygen import new_private_key, private_pem, public_pem, reseal
@@ -30,10 +30,6 @@ __all__ = [
     "register_key",
     "warning_of",
 ]
-
-
-def _never_sent(exc: KalshiConnectionError) -> bool:
-    return isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout)
 
 
 def register_key(
@@ -63,7 +59,7 @@ def register_key(
         staged.unlink(missing_ok=True)  # the server said no: nothing exists to keep a key for
         raise
     except KalshiConnectionError as exc:
-        if _never_sent(exc):
+        if not exc.may_have_arrived:
             staged.unlink(missing_ok=True)
             raise
         raise _kept(staged, spec, str(exc)) from None
@@ -84,12 +80,12 @@ def register_key(
             where = target if target.exists() and not staged.exists() else staged
             message = (
                 f"key {created.api_key_id} was created; its private key is safe in "
-                f"{str(where)!r}"
+                f"{shown(where)}"
                 + (
                     ""
                     if where == target
                     else f" (it could not be named "
-                    f"{str(target)!r}: {describe_failure(exc)}); move it where you want it."
+                    f"{shown(target)}: {describe_failure(exc)}); move it where you want it."
                 )
             )
             if isinstance(exc, KeyboardInterrupt):
@@ -124,7 +120,7 @@ def generate_key(
     except KeyboardInterrupt:
         raise Interrupted(_withdraw_unanswered(api, spec, known)) from None
     except KalshiConnectionError as exc:
-        if _never_sent(exc):
+        if not exc.may_have_arrived:
             raise
         raise _lost(spec, str(exc)) from None
     except KalshiAPIError:
@@ -155,7 +151,7 @@ def warning_of(value: str | Unset | None) -> str | None:
 def _kept(staged: Path, spec: KeySpec, why: str) -> CommandError:
     return CommandError(
         f"{why}. The key may or may not have been created; its private key is kept in "
-        f"{str(staged)!r}. Run 'kalshi-keys list': if a key named {spec.name!r} appeared, "
+        f"{shown(staged)}. Run 'kalshi-keys list': if a key named {shown(spec.name)} appeared, "
         "that file is its private key; otherwise delete the file."
     )
 
@@ -187,7 +183,7 @@ def _withdraw_unanswered(api: ApiKeysApi, spec: KeySpec, known: set[str] | None)
     """After an interrupt during generateApiKey: delete the key it may have made, which nobody
     holds the private key of; returns what happened, for the user."""
     advice = (
-        f"Run 'kalshi-keys list' and delete any new key named {spec.name!r}: its private key "
+        f"Run 'kalshi-keys list' and delete any new key named {shown(spec.name)}: its private key "
         "never reached this machine."
     )
     if known is None:
@@ -215,7 +211,7 @@ def _withdraw_unanswered(api: ApiKeysApi, spec: KeySpec, known: set[str] | None)
 def _lost(spec: KeySpec, why: str) -> CommandError:
     return CommandError(
         f"{why}. The key may have been created without its private key reaching us: run "
-        f"'kalshi-keys list' and delete any new key named {spec.name!r}."
+        f"'kalshi-keys list' and delete any new key named {shown(spec.name)}."
     )
 
 
@@ -228,7 +224,7 @@ def _save_failed(
     console: Console,
 ) -> NoReturn:
     """Delete the unsaved key again; failing that, print its private key once."""
-    why = f"{describe_failure(error)} ({str(target)!r})"
+    why = f"{describe_failure(error)} ({shown(target)})"
     stop = Interrupted if isinstance(error, KeyboardInterrupt) else CommandError
     try:
         api.delete_api_key(api_key_id)
@@ -238,7 +234,7 @@ def _save_failed(
             f"({why}) and deleting the key failed too ({describe_failure(delete_error)}). "
             "Its private key is printed below ONCE; store it now, Kalshi cannot show it again."
         )
-        console.out(pem.decode("ascii").rstrip("\n"))
+        console.out(pem.decode("ascii").rstrip("\n"), reveal=True)  # the one deliberate print
         raise stop(
             f"could not save the private key of the new key {api_key_id}; it was printed above"
         ) from None

@@ -14,6 +14,7 @@ from pathlib import Path
 from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, ApiKeyScope
 
 from .._errors import KeyLoadError
+from .._redact import shown
 from .._signer import check_key_id
 from ._help import DESCRIPTION, EXAMPLES
 from ._keygen import KEY_SIZES, KEY_TYPES
@@ -28,7 +29,8 @@ def _scopes(text: str) -> list[ApiKeyScope]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         if part not in API_KEY_SCOPE_VALUES:
             raise argparse.ArgumentTypeError(
-                f"unknown scope {part!r}; choose from {', '.join(sorted(API_KEY_SCOPE_VALUES))}"
+                f"unknown scope {shown(part)}; choose from "
+                f"{', '.join(sorted(API_KEY_SCOPE_VALUES))}"
             )
         scopes.append(part)
     return scopes
@@ -38,7 +40,7 @@ def _subaccount(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number") from None
     if not 0 <= value <= 63:
         raise argparse.ArgumentTypeError("a sub-account is a number from 0 to 63")
     return value
@@ -48,7 +50,7 @@ def _positive(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number") from None
     if not 0 < value <= 3600:
         raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
     return value
@@ -120,7 +122,7 @@ def _fcm_subtrader(text: str) -> str:
     user, _, suffix = text.rpartition("_")
     if not user or not (1 <= len(suffix) <= 16 and suffix.isascii() and suffix.isalnum()):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an FCM subtrader ID: YOURUSERID_SUFFIX, the suffix 1-16 ASCII "
+            f"{shown(text)} is not an FCM subtrader ID: YOURUSERID_SUFFIX, the suffix 1-16 ASCII "
             "letters and digits"
         )
     return text

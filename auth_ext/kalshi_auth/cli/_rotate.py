@@ -16,6 +16,7 @@ from kalshi_api_keys_client.types import Unset
 
 from .._client import KalshiClient
 from .._errors import KalshiError, PermissionDeniedError
+from .._redact import shown
 from ._console import CommandError, Console, Interrupted
 from ._keygen import AskPassphrase
 from ._keyspec import Destination, KeySpec, NewKey
@@ -64,13 +65,13 @@ def rotate(
         except KeyboardInterrupt:
             raise Interrupted(
                 f"interrupted while deleting the old key {old_id}: the new key "
-                f"{new.api_key_id} works and is saved at {str(new.path)!r}; the old key may or "
+                f"{new.api_key_id} works and is saved at {shown(new.path)}; the old key may or "
                 f"may not be gone. Switch to the new key, then run 'kalshi-keys delete {old_id}' "
                 "(a 404 there means it is gone)."
             ) from None
         except KalshiError as exc:
             raise CommandError(
-                f"the new key {new.api_key_id} works and is saved at {str(new.path)!r}, but "
+                f"the new key {new.api_key_id} works and is saved at {shown(new.path)}, but "
                 f"deleting the old key {old_id} failed ({exc}); both keys work now. Switch to "
                 f"the new key, then run 'kalshi-keys delete {old_id}'."
             ) from None
@@ -139,7 +140,7 @@ def _withdraw(
     except (KalshiError, KeyboardInterrupt) as exc:
         raise stop(
             f"the new key {new.api_key_id} failed its check ({why}) and could not be deleted "
-            f"({describe_failure(exc)}); its private key stays at {str(new.path)!r}. Your old "
+            f"({describe_failure(exc)}); its private key stays at {shown(new.path)}. Your old "
             "key still works."
         ) from None
     new.path.unlink(missing_ok=True)
