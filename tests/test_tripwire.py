@@ -46,6 +46,12 @@ def test_a_private_key_given_as_the_key_to_delete_is_never_sent(live: Exchange, 
     assert not any(line in str(err.value) for line in pem.splitlines()[1:-1])
 
 
+def test_a_key_id_with_a_line_break_is_never_sent(live: Exchange) -> None:
+    with pytest.raises(InvalidRequestError, match="line break"):
+        ApiKeysApi(live.client).delete_api_key("6c0ffee0\nrest")
+    assert live.exchange.requests == []
+
+
 def test_async_calls_meet_the_same_tripwire(live: Exchange) -> None:
     pem = ed25519_private_pem()
     client = signed_client(api_key_id=live.key.api_key_id, private_key_pem=live.pem,

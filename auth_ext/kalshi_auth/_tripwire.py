@@ -35,7 +35,8 @@ def check_outgoing(request: httpx.Request) -> None:
     if raw not in _HARMLESS_PATHS and _path_holds_key_material(raw):
         raise InvalidRequestError(
             f"refusing to send a {request.method} request: its path or query "
-            "holds what looks like key material (PEM text or a key's base64 body), e.g. a "
+            "holds what looks like key material (PEM text, a key's base64 body or a line "
+            "break), e.g. a "
             "private key passed as the key ID. Pass the key's ID (a UUID). Nothing was sent. "
             "Not retried."
         )
@@ -58,7 +59,10 @@ def check_outgoing(request: httpx.Request) -> None:
 
 
 def _path_holds_key_material(raw: bytes) -> bool:
-    if holds_key_material(raw) or holds_key_material(unquote_to_bytes(raw)):
+    decoded = unquote_to_bytes(raw)
+    if b"\n" in decoded or b"\r" in decoded:  # PEM's line breaks; no key ID has one
+        return True
+    if holds_key_material(raw) or holds_key_material(decoded):
         return True
     if len(_HARMLESS_PATHS) >= 256:
         _HARMLESS_PATHS.clear()
