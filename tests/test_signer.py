@@ -144,9 +144,12 @@ def test_percent_encoded_path_parameters_are_signed_as_sent(rsa_key: rsa.RSAPriv
 
 
 # "." and ".." are dot-segments that URL normalisation removes; the signer signs what is
-# sent on the wire either way, which test_dot_segments_are_signed_as_sent pins down.
+# sent on the wire either way, which test_dot_segments_are_signed_as_sent pins down. Line
+# breaks are PEM's, which the tripwire refuses before signing (test_tripwire.py).
 _segment = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"], exclude_characters="\r\n"),
+    min_size=1,
+    max_size=12,
 ).filter(lambda s: s not in {".", ".."})
 
 
