@@ -145,7 +145,8 @@ class _AsyncHold:
 
     def keep_for(self, response: httpx.Response) -> httpx.Response:
         """Hand the slot to a streamed ``response``: given back when it is closed."""
-        response.stream = _AsyncReleasingStream(response.stream, self._slots)  # type: ignore[arg-type]
+        if self._slots._semaphore is not None:
+            response.stream = _AsyncReleasingStream(response.stream, self._slots)  # type: ignore[arg-type]
         self._kept = True
         return response
 

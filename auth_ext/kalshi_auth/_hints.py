@@ -17,7 +17,16 @@ from ._redact import shown
 if TYPE_CHECKING:
     from ._errors import KeyLoadReason
 
-__all__ = ["CLI_TERMS", "PROBLEMS", "SDK_TERMS", "Setting", "Terms", "ValueSource", "describe"]
+__all__ = [
+    "CLI_TERMS",
+    "PROBLEMS",
+    "SDK_TERMS",
+    "VARIABLES",
+    "Setting",
+    "Terms",
+    "ValueSource",
+    "describe",
+]
 
 #: The credential settings a value can be given for.
 Setting = Literal["api_key_id", "private_key_path", "private_key_pem", "private_key_password"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -14,15 +15,15 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 
 from ._errors import KeyLoadError
-from ._hints import Setting, ValueSource
+from ._hints import VARIABLES, Setting, ValueSource
 from ._signer import KalshiSigner, PrivateKey, check_key_id, check_rsa_key_size
 
 __all__ = ["ENV_KEY_ID", "ENV_KEY_PASSWORD", "ENV_KEY_PATH", "ENV_KEY_PEM", "load_private_key"]
 
-ENV_KEY_ID = "KALSHI_API_KEY_ID"
-ENV_KEY_PATH = "KALSHI_PRIVATE_KEY_PATH"
-ENV_KEY_PEM = "KALSHI_PRIVATE_KEY_PEM"
-ENV_KEY_PASSWORD = "KALSHI_PRIVATE_KEY_PASSWORD"
+ENV_KEY_ID = VARIABLES["api_key_id"]
+ENV_KEY_PATH = VARIABLES["private_key_path"]
+ENV_KEY_PEM = VARIABLES["private_key_pem"]
+ENV_KEY_PASSWORD = VARIABLES["private_key_password"]
 
 _PUBLIC_MARKERS = (b"-----BEGIN PUBLIC KEY-----", b"-----BEGIN RSA PUBLIC KEY-----")
 _ENCRYPTED = (b"BEGIN ENCRYPTED PRIVATE KEY", b"Proc-Type: 4,ENCRYPTED")
@@ -46,8 +47,8 @@ class _KeyInput:
             facts["path"] = self.path
         return KeyLoadError.of(problem, self.source, **facts)
 
-    @property
-    def encrypted(self) -> bool:
+    @functools.cached_property
+    def encrypted(self) -> bool:  # asked up to three times; an OpenSSH key decodes to know
         if _OPENSSH_MARKER in self.data:
             return _openssh_encrypted(self.data)
         return any(marker in self.data for marker in _ENCRYPTED)

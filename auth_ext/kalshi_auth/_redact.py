@@ -21,13 +21,17 @@ MAX_SHOWN = 256
 _BASE64_RUN = re.compile(rb"[A-Za-z0-9+]{40,}")
 
 
-def _base64_body(data: bytes) -> bool:
-    return any(
+def _mixed(run: str) -> bool:
+    """Upper case, lower case and digits together: random base64, not a word or a name."""
+    return (
         any(c.isupper() for c in run)
         and any(c.islower() for c in run)
         and any(c.isdigit() for c in run)
-        for run in (m.group(0).decode("ascii") for m in _BASE64_RUN.finditer(data))
     )
+
+
+def _base64_body(data: bytes) -> bool:
+    return any(_mixed(m.group(0).decode("ascii")) for m in _BASE64_RUN.finditer(data))
 
 
 _ARMOUR = (b"-----BEGIN", b"-----END", b"PRIVATE KEY", b"OPENSSH PRIVATE")
@@ -35,6 +39,7 @@ _ARMOUR = (b"-----BEGIN", b"-----END", b"PRIVATE KEY", b"OPENSSH PRIVATE")
 #: and 4096 bits). Found even where "/" breaks the body into short runs.
 PRIVATE_DER = (b"MC4CAQAwBQYDK2Vw", b"AgEAMA0GCSqGSIb3DQEBAQUA", b"IBAAKCAQEA", b"IBAAKCAYEA",
                 b"IBAAKCAgEA")  # fmt: skip
+_MARKERS = _ARMOUR + PRIVATE_DER
 
 
 def _as_bytes(value: str | bytes) -> bytes:
@@ -46,7 +51,7 @@ def holds_key_material(value: str | bytes) -> bool:
     written as ``\\n``): what no path, query, header or key ID ever needs to carry."""
     data = _as_bytes(value)
     return (
-        any(marker in data for marker in _ARMOUR + PRIVATE_DER)
+        any(marker in data for marker in _MARKERS)
         or _base64_body(data)
         or (b"\\n" in data and b"-----" in data)
     )
@@ -55,13 +60,18 @@ def holds_key_material(value: str | bytes) -> bool:
 def looks_secret(value: str | bytes) -> bool:
     """Whether ``value`` must be described rather than shown: key material, several lines, a
     control character, or longer than :data:`MAX_SHOWN`."""
+    return _why_hidden(value) is not None
+
+
+def _why_hidden(value: str | bytes) -> str | None:
     data = _as_bytes(value)
-    return (
-        holds_key_material(data)
-        or len(data) > MAX_SHOWN
-        or any(byte < 0x20 or byte == 0x7F for byte in data)
-        or b"\\n" in data
-    )
+    if holds_key_material(data):
+        return "that look like key material"
+    if len(data) > MAX_SHOWN:
+        return "(too long for a path or an ID)"
+    if any(byte < 0x20 or byte == 0x7F for byte in data) or b"\\n" in data:
+        return "over several lines or with control characters"
+    return None
 
 
 def shown(value: str | bytes | object) -> str:
@@ -71,30 +81,16 @@ def shown(value: str | bytes | object) -> str:
     """
     if not isinstance(value, str | bytes):
         value = str(value)
-    if not looks_secret(value):
+    why = _why_hidden(value)
+    if why is None:
         return repr(value)
-    size = len(value)
     unit = "characters" if isinstance(value, str) else "bytes"
-    if holds_key_material(value):
-        why = "that look like key material"
-    elif size > MAX_SHOWN:
-        why = "(too long for a path or an ID)"
-    else:
-        why = "over several lines or with control characters"
-    return f"<{size} {unit} {why}, not shown>"
+    return f"<{len(value)} {unit} {why}, not shown>"
 
 
 _ARMOUR_LINE = re.compile(r"-----(BEGIN|END) [A-Z0-9 ]*-----")
 _KEY_RUN = re.compile(r"[A-Za-z0-9+/=]{16,}")
 _HIDDEN = "<key material, not shown>"
-
-
-def _mixed(run: str) -> bool:
-    return (
-        any(c.isupper() for c in run)
-        and any(c.islower() for c in run)
-        and any(c.isdigit() for c in run)
-    )
 
 
 def scrub(text: str) -> str:
