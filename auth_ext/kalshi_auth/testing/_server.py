@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 import threading
@@ -14,10 +15,31 @@ from typing import Any
 import httpx
 
 from ._exchange import FakeExchange
+from ._wire import FakeResponse, flat_error
 
 __all__ = ["LOOPBACK_HOSTS", "RunningExchange", "mock_transport", "serve"]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: The largest request body the fake reads (an API-key request is well under 10 KB).
+MAX_BODY = 1 << 20
+_MAX_LINE = 4096
+_POLL_INTERVAL = 0.05
+_STOP_WAIT = 5.0
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,8}(;[^\r\n]*)?\r?\n")
+
+
+class _BadFraming(Exception):
+    """A request body whose HTTP/1.1 framing is malformed, cut off or too large."""
+
+
+def _chunk_size(line: bytes) -> int:
+    if not _CHUNK_SIZE.fullmatch(line):
+        raise _BadFraming("a chunk size is not a hexadecimal number")
+    return int(line.split(b";", 1)[0].strip(), 16)
+
+
+def _framing_refusal(reason: str) -> FakeResponse:
+    return flat_error(400, "bad_request", f"malformed request body: {reason}")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -29,31 +51,61 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def _body(self) -> bytes:
-        """The request body in either HTTP/1.1 framing: Content-Length or chunked."""
+        """The request body in either HTTP/1.1 framing, read strictly and at most
+        ``MAX_BODY`` bytes: a cut-off, malformed or oversized body raises ``_BadFraming``."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass  # trailers
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()  # the CRLF after each chunk
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+            return self._chunked_body()
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isascii() or not declared.isdigit():
+            raise _BadFraming("Content-Length is not a number")
+        length = int(declared)
+        if length > MAX_BODY:
+            raise _BadFraming(f"the body is larger than {MAX_BODY} bytes")
+        body = self.rfile.read(length) if length else b""
+        if len(body) != length:
+            raise _BadFraming("the body ended before its Content-Length")
+        return body
+
+    def _chunked_body(self) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            size = _chunk_size(self._line())
+            if size == 0:
+                while self._line() not in (b"\r\n", b"\n"):
+                    pass  # trailers
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY:
+                raise _BadFraming(f"the body is larger than {MAX_BODY} bytes")
+            chunk = self.rfile.read(size)
+            if len(chunk) != size or self._line() not in (b"\r\n", b"\n"):
+                raise _BadFraming("a chunk ended before its size, or without its line break")
+            chunks.append(chunk)
+
+    def _line(self) -> bytes:
+        """One framing line; the end of the stream (a cut-off body) or an endless line raises."""
+        line = self.rfile.readline(_MAX_LINE + 1)
+        if not line.endswith(b"\n") or len(line) > _MAX_LINE:
+            raise _BadFraming("the body was cut off, or a framing line is too long")
+        return line
 
     def _answer(self) -> None:
         try:
             body = self._body()
-        except ValueError:
-            self.send_error(400, "malformed request body framing")
+        except _BadFraming as exc:
+            self.close_connection = True  # the stream's framing is lost: no keep-alive
+            self._send(_framing_refusal(str(exc)))
             return
-        response = self.server.exchange.handle(self.command, self.path, dict(self.headers), body)
+        self._send(self.server.exchange.handle(self.command, self.path, dict(self.headers), body))
+
+    def _send(self, response: FakeResponse) -> None:
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
@@ -113,8 +165,9 @@ def serve(
         raise ValueError("the fake exchange only listens on loopback (127.0.0.1, localhost, ::1)")
     exchange = exchange or FakeExchange()
     server = _Server(exchange, host, port)
+    stop = threading.Event()
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-kalshi", daemon=True
+        target=_serve_until, args=(server, stop), name="fake-kalshi", daemon=True
     )
     thread.start()
     try:
@@ -122,9 +175,19 @@ def serve(
         shown = f"[{host}]" if ":" in host else host
         yield RunningExchange(exchange, f"http://{shown}:{bound_port}{exchange.path_prefix}")
     finally:
-        server.shutdown()
+        stop.set()
+        # A server still open when the interpreter shuts down has a frozen thread: waiting
+        # for it would hang the exit for ever.
+        if not sys.is_finalizing():
+            thread.join(timeout=_STOP_WAIT)
         server.server_close()
-        thread.join()
+
+
+def _serve_until(server: _Server, stop: threading.Event) -> None:
+    """Accept connections until ``stop`` is set (checked every ``server.timeout`` seconds)."""
+    server.timeout = _POLL_INTERVAL
+    while not stop.is_set():
+        server.handle_request()
 
 
 def mock_transport(exchange: FakeExchange) -> httpx.MockTransport:
