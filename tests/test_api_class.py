@@ -188,3 +188,67 @@ def test_a_generated_private_key_never_shows_in_repr_or_logs(
         assert body not in text and "PRIVATE KEY" not in text
     assert generated.api_key_id in repr(generated)
     assert generated.to_dict()["private_key"] == generated.private_key  # still there to save
+
+
+_WRONG_SHAPES = {
+    "broken-but-braced": b'{"api_keys": [}',
+    "empty-object": b"{}",
+    "maintenance-page": b'{"status": "maintenance", "retry": "later"}',
+    "list-not-object": b"[]",
+    "field-wrong-type": b'{"api_keys": "none"}',
+    "item-wrong-type": b'{"api_keys": ["k1"]}',
+    "renamed-field": b'{"api_keys": [{"id": "k1", "name": "n", "scopes": []}]}',
+}
+
+
+@pytest.mark.parametrize("body", list(_WRONG_SHAPES.values()), ids=list(_WRONG_SHAPES))
+@pytest.mark.parametrize("variant", ["sync", "async"])
+def test_a_success_answer_of_the_wrong_shape_raises_typed(
+    body: bytes, variant: str, pkcs1_pem: bytes
+) -> None:
+    from kalshi_auth import ResponseFormatError
+
+    answer = httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
+    transport = httpx.MockTransport(lambda request: answer)
+    client = signed_client(
+        api_key_id="k1",
+        private_key_pem=pkcs1_pem,
+        base_url="https://kalshi.test/trade-api/v2",
+        httpx_args={"transport": transport},
+    )
+    with pytest.raises(ResponseFormatError) as caught:
+        if variant == "sync":
+            ApiKeysApi(client).get_api_keys()
+        else:
+            asyncio.run(AsyncApiKeysApi(client).get_api_keys())
+    message = str(caught.value)
+    assert message.startswith("GET /api_keys answered 200 with a body that is not the documented")
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def test_a_generated_key_answer_missing_its_private_key_names_the_field(pkcs1_pem: bytes) -> None:
+    from kalshi_auth import ResponseFormatError
+
+    body = b'{"api_key_id": "k2", "private_key_renamed": "x"}'
+    answer = httpx.Response(201, content=body, headers={"Content-Type": "application/json"})
+    client = signed_client(
+        api_key_id="k1",
+        private_key_pem=pkcs1_pem,
+        base_url="https://kalshi.test/trade-api/v2",
+        httpx_args={"transport": httpx.MockTransport(lambda request: answer)},
+    )
+    with pytest.raises(ResponseFormatError, match="no 'private_key' field"):
+        ApiKeysApi(client).generate_api_key(GenerateApiKeyRequest(name="n"))
+
+
+def test_a_plain_generated_client_gets_the_generators_error_for_a_wrong_shape() -> None:
+    answer = httpx.Response(200, content=b"{}", headers={"Content-Type": "application/json"})
+    plain = AuthenticatedClient(base_url="https://kalshi.test/trade-api/v2", token="t")
+    plain.set_httpx_client(
+        httpx.Client(
+            base_url="https://kalshi.test/trade-api/v2",
+            transport=httpx.MockTransport(lambda request: answer),
+        )
+    )
+    with pytest.raises(UnexpectedStatus):
+        ApiKeysApi(plain).get_api_keys()

@@ -99,8 +99,10 @@ def test_an_added_operation_becomes_a_typed_method_on_both_classes(tmp_path: Pat
             "int | Unset"
         )
         assert ast.unparse(method.returns or ast.Constant(None)) == "ApiKeyLimits"
-        call = "asyncio_detailed" if kind is ast.AsyncFunctionDef else "sync_detailed"
-        assert f"get_api_key_limits.{call}(" in ast.unparse(method)
+        built = "get_async_httpx_client" if kind is ast.AsyncFunctionDef else "get_httpx_client"
+        source = ast.unparse(method)
+        assert f"self._client.{built}().request(**get_api_key_limits._get_kwargs(" in source
+        assert "get_api_key_limits._parse_response" in source
 
 
 @pytest.mark.skipif(not GENERATOR.exists(), reason="needs the generator in this venv")

@@ -60,7 +60,7 @@ def test_register_interrupted_while_waiting_keeps_the_key_where_it_says(
     shell: Shell, monkeypatch: pytest.MonkeyPatch, out: list[str]
 ) -> None:
     monkeypatch.setattr(
-        create_api_key, "sync_detailed", interrupt_after(create_api_key.sync_detailed)
+        create_api_key, "_parse_response", interrupt_after(create_api_key._parse_response)
     )
     result = shell.run("register", "--name", "bot-2", *out)
     assert result.code == INTERRUPTED
@@ -77,7 +77,7 @@ def test_register_interrupted_while_waiting_keeps_the_key_where_it_says(
 def test_register_interrupted_before_sending_names_the_file_too(
     shell: Shell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(create_api_key, "sync_detailed", interrupt_before)
+    monkeypatch.setattr(create_api_key, "_get_kwargs", interrupt_before)
     result = shell.run("register", "--name", "bot-2", "--out", "mine.pem")
     assert result.code == INTERRUPTED
     assert new_keys(shell) == []
@@ -88,7 +88,7 @@ def test_generate_interrupted_while_waiting_withdraws_the_orphan(
     shell: Shell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        generate_api_key, "sync_detailed", interrupt_after(generate_api_key.sync_detailed)
+        generate_api_key, "_parse_response", interrupt_after(generate_api_key._parse_response)
     )
     result = shell.run("generate", "--name", "gen", "--out", "gen.pem")
     assert result.code == INTERRUPTED
@@ -100,7 +100,7 @@ def test_generate_interrupted_while_waiting_withdraws_the_orphan(
 def test_generate_interrupted_before_kalshi_made_anything(
     shell: Shell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(generate_api_key, "sync_detailed", interrupt_before)
+    monkeypatch.setattr(generate_api_key, "_get_kwargs", interrupt_before)
     result = shell.run("generate", "--name", "gen", "--out", "gen.pem")
     assert result.code == INTERRUPTED
     assert "no key was made" in result.err and new_keys(shell) == []
@@ -130,7 +130,7 @@ def test_rotate_interrupted_during_the_proof_withdraws_the_new_key(
 def test_rotate_interrupted_while_deleting_the_old_key_says_where_the_new_one_is(
     shell: Shell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(delete_api_key, "sync_detailed", interrupt_before)
+    monkeypatch.setattr(delete_api_key, "_get_kwargs", interrupt_before)
     result = shell.run("rotate", "--out", "next.pem")
     assert result.code == INTERRUPTED
     (new,) = new_keys(shell)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from kalshi_api_keys_client.api.api_keys import delete_api_key, generate_api_key, get_api_keys
 from kalshi_api_keys_client.models import GenerateApiKeyRequest
@@ -174,3 +176,54 @@ def test_policy_decisions() -> None:
     assert p.delay_after("GET", 0, error=ValueError()) is None
     with pytest.raises(ValueError):
         RetryPolicy(max_retries=-1)
+
+
+@pytest.mark.parametrize("header", ["²", "٣", "1e3", "-5", "soon"])
+def test_an_unusable_retry_after_is_ignored_not_raised(header: str) -> None:
+    from kalshi_auth._retry import retry_after_seconds
+
+    assert retry_after_seconds(header) is None
+
+
+def test_retry_after_within_max_delay_is_waited_exactly() -> None:
+    p = RetryPolicy(uniform=lambda: 1.0)
+    assert p.delay_after("GET", 0, status_code=429, retry_after=8.0) == 8.0
+    assert p.delay_after("GET", 0, status_code=429, retry_after=8.5) is None
+
+
+def _answers(*responses: httpx.Response) -> httpx.MockTransport:
+    queue = iter(responses)
+    return httpx.MockTransport(lambda request: next(queue))
+
+
+def test_a_retry_after_longer_than_the_policy_allows_raises_at_once_with_the_wait(
+    pkcs1_pem: bytes,
+) -> None:
+    sleeps = Sleeps()
+    client = signed_client(
+        api_key_id="k",
+        private_key_pem=pkcs1_pem,
+        base_url="https://kalshi.test/trade-api/v2",
+        retry=policy(sleeps),
+        httpx_args={"transport": _answers(httpx.Response(429, headers={"Retry-After": "60"}))},
+    )
+    with pytest.raises(RateLimitError) as caught:
+        get_api_keys.sync(client=client)
+    assert sleeps.delays == []
+    assert caught.value.retry_after == 60.0
+    assert "asked to wait 60 s" in str(caught.value)
+
+
+def test_a_retry_after_past_the_deadline_raises_with_the_wait(pkcs1_pem: bytes) -> None:
+    sleeps = Sleeps()
+    deadline = time.monotonic() + 2.0
+    client = signed_client(
+        api_key_id="k",
+        private_key_pem=pkcs1_pem,
+        base_url="https://kalshi.test/trade-api/v2",
+        retry=policy(sleeps, deadline=deadline),
+        httpx_args={"transport": _answers(httpx.Response(503, headers={"Retry-After": "5"}))},
+    )
+    with pytest.raises(ServerError) as caught:
+        get_api_keys.sync(client=client)
+    assert sleeps.delays == [] and caught.value.retry_after == 5.0

@@ -16,12 +16,38 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseFormatError,
     ServerError,
     UnexpectedStatusError,
     auth_failure_cause,
 )
+from ._redact import shown
+from ._retry import retry_after_seconds
 
-__all__ = ["error_from_response", "parse_error_body", "unexpected_status_error"]
+__all__ = [
+    "error_from_response",
+    "malformed_answer_error",
+    "parse_error_body",
+    "unexpected_status_error",
+]
+
+
+def malformed_answer_error(
+    status_code: int, content: bytes, method: str, path: str, problem: BaseException
+) -> ResponseFormatError:
+    """The error for a documented success status whose body is not the documented model."""
+    if isinstance(problem, json.JSONDecodeError | UnicodeDecodeError):
+        what = "not valid JSON"
+    elif isinstance(problem, KeyError) and problem.args:
+        what = f"no {shown(str(problem.args[0]))} field"
+    else:
+        what = f"a value of the wrong type or form ({type(problem).__name__})"
+    return ResponseFormatError(
+        f"{method} {path} answered {status_code} with a body that is not the documented answer "
+        f"({what}; {len(content)} bytes): a proxy's or maintenance page, or a change in "
+        "Kalshi's API. Check base_url; if Kalshi changed its API, this SDK may need "
+        "regenerating from its current spec"
+    )
 
 
 def unexpected_status_error(
@@ -149,4 +175,5 @@ def error_from_response(response: httpx.Response, *, path: str) -> KalshiAPIErro
         details=details,
         body=response.content,
         hint=_hint(status, path, code, details),
+        retry_after=retry_after_seconds(response.headers.get("retry-after")),
     )

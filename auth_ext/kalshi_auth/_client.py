@@ -15,9 +15,9 @@ from attrs import asdict, define, field
 from kalshi_api_keys_client import AuthenticatedClient
 
 from ._admission import DEFAULT_LIMITS
-from ._answers import unexpected_status_error
+from ._answers import malformed_answer_error, unexpected_status_error
 from ._auth import KalshiAuth
-from ._errors import ConfigurationError, KalshiAPIError
+from ._errors import ConfigurationError, KalshiAPIError, ResponseFormatError
 from ._http import AsyncSignedClient, SignedClient
 from ._keys import resolve_credentials
 from ._outcome import AttemptRules, DocumentedStatuses
@@ -70,6 +70,14 @@ class KalshiClient(AuthenticatedClient):
         """What ``ApiKeysApi`` raises through this client for an answer its spec does not
         document (error statuses have already raised): an :class:`UnexpectedStatusError`."""
         return unexpected_status_error(status_code, content, method, path)
+
+    def malformed_answer_error(
+        self, status_code: int, content: bytes, method: str, path: str, problem: BaseException
+    ) -> ResponseFormatError:
+        """What ``ApiKeysApi`` raises through this client for a success status whose body is
+        not the documented model (not JSON, a missing field, a wrong type): a
+        :class:`ResponseFormatError`, never the parser's bare KeyError or TypeError."""
+        return malformed_answer_error(status_code, content, method, path, problem)
 
     @property
     def signer(self) -> KalshiSigner:

@@ -156,8 +156,9 @@ class KalshiTimeoutError(KalshiConnectionError):
 class KalshiAPIError(KalshiError):
     """Kalshi answered with a non-2xx status.
 
-    Carries the parsed ``code``/``message``/``details`` (any may be None), the raw ``body`` and
-    the request's ``method`` and ``path``; never request headers, so never a signature.
+    Carries the parsed ``code``/``message``/``details`` (any may be None), the raw ``body``, the
+    request's ``method`` and ``path``, and ``retry_after`` (seconds, from a ``Retry-After``
+    header, else None); never request headers, so never a signature.
     """
 
     def __init__(
@@ -171,6 +172,7 @@ class KalshiAPIError(KalshiError):
         details: str | None = None,
         body: bytes = b"",
         hint: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status_code = status_code
         self.method = method
@@ -180,6 +182,8 @@ class KalshiAPIError(KalshiError):
         self.details = details
         self.body = body
         self.hint = hint
+        #: Seconds the answer's ``Retry-After`` asked to wait before trying again, if it had one.
+        self.retry_after = retry_after
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -193,6 +197,8 @@ class KalshiAPIError(KalshiError):
             text += ": " + " / ".join(dict.fromkeys(said))
         if self.hint:
             text += f". {self.hint}"
+        if self.retry_after is not None:
+            text += f". The server asked to wait {self.retry_after:g} s before trying again"
         return text
 
 

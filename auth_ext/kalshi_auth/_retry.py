@@ -56,7 +56,7 @@ def retry_after_seconds(value: str | None, *, now: Callable[[], float] = time.ti
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # isdigit alone admits "²", which float() refuses
         return float(value)
     try:
         import email.utils  # only for the rare HTTP-date form
@@ -76,7 +76,9 @@ async def _anyio_sleep(seconds: float) -> None:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter, or Kalshi's ``Retry-After`` capped at ``max_delay``.
+    """Exponential backoff with full jitter, or the server's ``Retry-After`` if it asks for at
+    most ``max_delay`` seconds; a longer ``Retry-After`` ends the retries at once, so the error
+    raised says how long the server asked to wait (``KalshiAPIError.retry_after``).
 
     Retried: 429 for every method (Kalshi refused it, nothing was done); 502/503/504 and lost
     answers for ``retry_methods`` (GET and DELETE) only, since a repeated POST could make
@@ -137,7 +139,9 @@ class RetryPolicy:
             retryable = status_code in self.retry_statuses and (status_code == 429 or idempotent)
         if not retryable:
             return None
-        delay = self.backoff(attempt) if retry_after is None else min(self.max_delay, retry_after)
+        if retry_after is not None and retry_after > self.max_delay:
+            return None  # retrying sooner than asked would only meet the same refusal
+        delay = self.backoff(attempt) if retry_after is None else retry_after
         if self.deadline is not None and time.monotonic() + delay >= self.deadline:
             return None
         return delay

@@ -1,6 +1,9 @@
 """Contains endpoint functions for accessing the API, and ApiKeysApi / AsyncApiKeysApi over them"""
 
+from collections.abc import Callable
 from typing import Any, cast
+
+import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -10,7 +13,7 @@ from ...models.error_response import ErrorResponse
 from ...models.generate_api_key_request import GenerateApiKeyRequest
 from ...models.generate_api_key_response import GenerateApiKeyResponse
 from ...models.get_api_keys_response import GetApiKeysResponse
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Unset
 from . import create_api_key, delete_api_key, generate_api_key, get_api_keys
 
 __all__ = ["DOCUMENTED_STATUSES", "ApiKeysApi", "AsyncApiKeysApi"]
@@ -51,7 +54,7 @@ DOCUMENTED_STATUSES: dict[tuple[str, str], tuple[int, ...]] = {
 
 def _unexpected(
     client: AuthenticatedClient | Client,
-    response: Response[Any],
+    response: httpx.Response,
     method: str,
     path: str,
 ) -> Exception:
@@ -64,6 +67,32 @@ def _unexpected(
         if isinstance(error, Exception):
             return error
     return errors.UnexpectedStatus(response.status_code, response.content)
+
+
+def _parsed(
+    client: AuthenticatedClient | Client,
+    response: httpx.Response,
+    parse: Callable[..., Any],
+    method: str,
+    path: str,
+) -> Any:
+    """The success model read from a documented success answer. An answer of the wrong shape
+    (not JSON, a missing or renamed field, a value of the wrong type) raises the client's error,
+    never a bare KeyError: a client may supply it through a ``malformed_answer_error(status_code,
+    content, method, path, problem)`` method, where ``problem`` is the parser's exception."""
+    try:
+        return parse(client=client, response=response)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problem = exc
+    factory = getattr(client, "malformed_answer_error", None)
+    error = (
+        factory(response.status_code, response.content, method, path, problem)
+        if callable(factory)
+        else None
+    )
+    if not isinstance(error, Exception):
+        error = errors.UnexpectedStatus(response.status_code, response.content)
+    raise error
 
 
 class ApiKeysApi:
@@ -94,16 +123,23 @@ class ApiKeysApi:
             GetApiKeysResponse: the documented success answer, never an error body or None.
 
         Raises:
-            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
+                client's own errors, see _unexpected and _parsed).
             httpx.TimeoutException: If the request takes longer than Client.timeout.
         """
-        response = get_api_keys.sync_detailed(
-            client=self._client,
-            fcm_subtrader_id=fcm_subtrader_id,
+        response = self._client.get_httpx_client().request(
+            **get_api_keys._get_kwargs(
+                fcm_subtrader_id=fcm_subtrader_id,
+            )
         )
-        if int(response.status_code) not in (200,):
+        if response.status_code not in (200,):
             raise _unexpected(self._client, response, "GET", "/api_keys")
-        return cast(GetApiKeysResponse, response.parsed)
+        return cast(
+            GetApiKeysResponse,
+            _parsed(
+                self._client, response, get_api_keys._parse_response, "GET", "/api_keys"
+            ),
+        )
 
     def create_api_key(
         self,
@@ -123,16 +159,27 @@ class ApiKeysApi:
             CreateApiKeyResponse: the documented success answer, never an error body or None.
 
         Raises:
-            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
+                client's own errors, see _unexpected and _parsed).
             httpx.TimeoutException: If the request takes longer than Client.timeout.
         """
-        response = create_api_key.sync_detailed(
-            client=self._client,
-            body=body,
+        response = self._client.get_httpx_client().request(
+            **create_api_key._get_kwargs(
+                body=body,
+            )
         )
-        if int(response.status_code) not in (201,):
+        if response.status_code not in (201,):
             raise _unexpected(self._client, response, "POST", "/api_keys")
-        return cast(CreateApiKeyResponse, response.parsed)
+        return cast(
+            CreateApiKeyResponse,
+            _parsed(
+                self._client,
+                response,
+                create_api_key._parse_response,
+                "POST",
+                "/api_keys",
+            ),
+        )
 
     def generate_api_key(
         self,
@@ -151,16 +198,27 @@ class ApiKeysApi:
             GenerateApiKeyResponse: the documented success answer, never an error body or None.
 
         Raises:
-            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
+                client's own errors, see _unexpected and _parsed).
             httpx.TimeoutException: If the request takes longer than Client.timeout.
         """
-        response = generate_api_key.sync_detailed(
-            client=self._client,
-            body=body,
+        response = self._client.get_httpx_client().request(
+            **generate_api_key._get_kwargs(
+                body=body,
+            )
         )
-        if int(response.status_code) not in (201,):
+        if response.status_code not in (201,):
             raise _unexpected(self._client, response, "POST", "/api_keys/generate")
-        return cast(GenerateApiKeyResponse, response.parsed)
+        return cast(
+            GenerateApiKeyResponse,
+            _parsed(
+                self._client,
+                response,
+                generate_api_key._parse_response,
+                "POST",
+                "/api_keys/generate",
+            ),
+        )
 
     def delete_api_key(
         self,
@@ -178,14 +236,16 @@ class ApiKeysApi:
             None: the operation's success answer has no body.
 
         Raises:
-            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
+                client's own errors, see _unexpected and _parsed).
             httpx.TimeoutException: If the request takes longer than Client.timeout.
         """
-        response = delete_api_key.sync_detailed(
-            client=self._client,
-            api_key=api_key,
+        response = self._client.get_httpx_client().request(
+            **delete_api_key._get_kwargs(
+                api_key=api_key,
+            )
         )
-        if int(response.status_code) not in (204,):
+        if response.status_code not in (204,):
             raise _unexpected(self._client, response, "DELETE", "/api_keys/{api_key}")
 
 
@@ -217,16 +277,23 @@ class AsyncApiKeysApi:
             GetApiKeysResponse: the documented success answer, never an error body or None.
 
         Raises:
-            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
+                client's own errors, see _unexpected and _parsed).
             httpx.TimeoutException: If the request takes longer than Client.timeout.
         """
-        response = await get_api_keys.asyncio_detailed(
-            client=self._client,
-            fcm_subtrader_id=fcm_subtrader_id,
+        response = await self._client.get_async_httpx_client().request(
+            **get_api_keys._get_kwargs(
+                fcm_subtrader_id=fcm_subtrader_id,
+            )
         )
-        if int(response.status_code) not in (200,):
+        if response.status_code not in (200,):
             raise _unexpected(self._client, response, "GET", "/api_keys")
-        return cast(GetApiKeysResponse, response.parsed)
+        return cast(
+            GetApiKeysResponse,
+            _parsed(
+                self._client, response, get_api_keys._parse_response, "GET", "/api_keys"
+            ),
+        )
 
     async def create_api_key(
         self,
@@ -246,16 +313,27 @@ class AsyncApiKeysApi:
             CreateApiKeyResponse: the documented success answer, never an error body or None.
 
         Raises:
-            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
+                client's own errors, see _unexpected and _parsed).
             httpx.TimeoutException: If the request takes longer than Client.timeout.
         """
-        response = await create_api_key.asyncio_detailed(
-            client=self._client,
-            body=body,
+        response = await self._client.get_async_httpx_client().request(
+            **create_api_key._get_kwargs(
+                body=body,
+            )
         )
-        if int(response.status_code) not in (201,):
+        if response.status_code not in (201,):
             raise _unexpected(self._client, response, "POST", "/api_keys")
-        return cast(CreateApiKeyResponse, response.parsed)
+        return cast(
+            CreateApiKeyResponse,
+            _parsed(
+                self._client,
+                response,
+                create_api_key._parse_response,
+                "POST",
+                "/api_keys",
+            ),
+        )
 
     async def generate_api_key(
         self,
@@ -274,16 +352,27 @@ class AsyncApiKeysApi:
             GenerateApiKeyResponse: the documented success answer, never an error body or None.
 
         Raises:
-            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
+                client's own errors, see _unexpected and _parsed).
             httpx.TimeoutException: If the request takes longer than Client.timeout.
         """
-        response = await generate_api_key.asyncio_detailed(
-            client=self._client,
-            body=body,
+        response = await self._client.get_async_httpx_client().request(
+            **generate_api_key._get_kwargs(
+                body=body,
+            )
         )
-        if int(response.status_code) not in (201,):
+        if response.status_code not in (201,):
             raise _unexpected(self._client, response, "POST", "/api_keys/generate")
-        return cast(GenerateApiKeyResponse, response.parsed)
+        return cast(
+            GenerateApiKeyResponse,
+            _parsed(
+                self._client,
+                response,
+                generate_api_key._parse_response,
+                "POST",
+                "/api_keys/generate",
+            ),
+        )
 
     async def delete_api_key(
         self,
@@ -301,12 +390,14 @@ class AsyncApiKeysApi:
             None: the operation's success answer has no body.
 
         Raises:
-            errors.UnexpectedStatus: any other answer (or the client's own error, see _unexpected).
+            errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
+                client's own errors, see _unexpected and _parsed).
             httpx.TimeoutException: If the request takes longer than Client.timeout.
         """
-        response = await delete_api_key.asyncio_detailed(
-            client=self._client,
-            api_key=api_key,
+        response = await self._client.get_async_httpx_client().request(
+            **delete_api_key._get_kwargs(
+                api_key=api_key,
+            )
         )
-        if int(response.status_code) not in (204,):
+        if response.status_code not in (204,):
             raise _unexpected(self._client, response, "DELETE", "/api_keys/{api_key}")
