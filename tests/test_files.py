@@ -39,3 +39,25 @@ def test_check_writable_fails_early_with_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(KalshiError, match="is a directory"):
         check_writable(tmp_path, overwrite=True)
     assert check_writable(tmp_path / "fresh.pem") == tmp_path / "fresh.pem"
+
+
+def test_read_key_file_reads_a_regular_file(tmp_path: Path) -> None:
+    from kalshi_auth._files import read_key_file
+
+    path = tmp_path / "k.pem"
+    path.write_bytes(b"key bytes")
+    assert read_key_file(path) == b"key bytes"
+
+
+def test_read_key_file_refuses_what_never_ends_or_never_starts(tmp_path: Path) -> None:
+    from kalshi_auth._files import KEY_FILE_LIMIT, read_key_file
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # no writer: an open or read that blocked would hang here
+    for special in (Path("/dev/zero"), fifo, tmp_path):
+        with pytest.raises(OSError, match="not a regular file"):
+            read_key_file(special)
+    big = tmp_path / "big.pem"
+    big.write_bytes(b"A" * (KEY_FILE_LIMIT + 1))
+    with pytest.raises(OSError, match="not a key file"):
+        read_key_file(big)

@@ -319,14 +319,16 @@ def test_explicit_arguments_beat_the_environment(pkcs1_pem: bytes) -> None:
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    import kalshi_auth._keys as keys_module
+
     reads: list[Path] = []
-    original = Path.read_bytes
+    original = keys_module.read_key_file
 
-    def counting(self: Path) -> bytes:
-        reads.append(self)
-        return original(self)
+    def counting(path: Path) -> bytes:
+        reads.append(path)
+        return original(path)
 
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(keys_module, "read_key_file", counting)
     return reads
 
 
@@ -383,3 +385,17 @@ def test_a_key_id_is_checked_once_on_its_way_to_the_signer(
     monkeypatch.setattr(_keys, "check_key_id", counting)
     client = signed_client(api_key_id=" k-1 ", private_key_pem=pkcs1_pem, environ={})
     assert checks == [" k-1 "] and client.signer.key_id == "k-1"
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_key_path_that_is_no_regular_file_is_a_key_load_error(
+    special: str, tmp_path: Path
+) -> None:
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "fifo"
+        os.mkfifo(path)
+    with pytest.raises(KeyLoadError) as caught:
+        signed_client(api_key_id="k", private_key_path=path, base_url="http://127.0.0.1:1")
+    assert caught.value.reason == "unreadable_file"
+    assert "not a regular file" in str(caught.value)

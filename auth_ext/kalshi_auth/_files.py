@@ -1,11 +1,11 @@
-"""Writing secret files: atomically, mode 0600, never over an existing file unless asked."""
+"""Key files: read bounded, written atomically with mode 0600, never overwritten unless asked."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
-import tempfile
+import stat
 from pathlib import Path
 
 from ._errors import KalshiError
@@ -14,7 +14,34 @@ from ._redact import shown
 _NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV}
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
-__all__ = ["FileExistsRefusedError", "check_writable", "save_private_key", "write_secret_file"]
+__all__ = [
+    "KEY_FILE_LIMIT",
+    "FileExistsRefusedError",
+    "check_writable",
+    "read_key_file",
+    "save_private_key",
+    "write_secret_file",
+]
+
+#: The most a key file may hold: a 16384-bit RSA key's PEM is about 13 KB.
+KEY_FILE_LIMIT = 1 << 20
+
+
+def read_key_file(path: Path) -> bytes:
+    """A key file's bytes; ``OSError`` (with a ``strerror`` fit for a message) for anything
+    that is not a regular file of at most ``KEY_FILE_LIMIT`` bytes. Never blocks: a FIFO with no
+    writer, or a device that never ends (``/dev/zero``), is refused, not read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file: a FIFO, device or directory")
+        with os.fdopen(fd, "rb", closefd=False) as reader:
+            data = reader.read(KEY_FILE_LIMIT + 1)
+    finally:
+        os.close(fd)
+    if len(data) > KEY_FILE_LIMIT:
+        raise OSError(errno.EFBIG, f"larger than {KEY_FILE_LIMIT // 1024} KiB: not a key file")
+    return data
 
 
 class FileExistsRefusedError(KalshiError, FileExistsError):
@@ -69,6 +96,8 @@ def write_secret_file(
                 return target
             finally:
                 os.close(fd)
+    import tempfile  # only writers need it: reading a key file stays cheap
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         try:

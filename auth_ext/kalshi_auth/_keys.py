@@ -15,6 +15,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 
 from ._errors import KeyLoadError
+from ._files import read_key_file
 from ._hints import VARIABLES, Setting, ValueSource
 from ._signer import KalshiSigner, PrivateKey, check_key_id, check_rsa_key_size
 
@@ -64,7 +65,7 @@ def _read(
     where = Path(path or "").expanduser()
     key_input = _KeyInput(b"", str(where), source)
     try:
-        data = where.read_bytes()
+        data = read_key_file(where)
     except FileNotFoundError:
         failure = key_input.error("missing_file")
     except OSError as exc:

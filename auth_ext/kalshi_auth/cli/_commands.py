@@ -14,7 +14,7 @@ from kalshi_api_keys_client.models import CreateApiKeyRequest
 from kalshi_api_keys_client.types import Unset
 
 from .._errors import AuthenticationError, PermissionDeniedError
-from .._files import check_writable, write_secret_file
+from .._files import check_writable, read_key_file, write_secret_file
 from .._redact import shown
 from .._signer import KeyType
 from ._console import CommandError, Console, safe
@@ -128,7 +128,7 @@ def register_public_key(
 
 def _read_public_key(path: Path) -> str:
     try:
-        data = path.expanduser().read_bytes()
+        data = read_key_file(path.expanduser())
     except OSError as exc:
         raise CommandError(
             f"cannot read the public key {shown(path)} ({exc.strerror or type(exc).__name__})"
