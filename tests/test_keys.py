@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x25519
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from kalshi_auth import KalshiAuth, KalshiSigner, KeyLoadError, load_private_key, signed_client
+from kalshi_auth._files import read_key_file
 from kalshi_auth._keys import resolve_credentials
 
 from .conftest import public_pem
@@ -322,7 +323,7 @@ def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     import kalshi_auth._keys as keys_module
 
     reads: list[Path] = []
-    original = keys_module.read_key_file
+    original = read_key_file
 
     def counting(path: Path) -> bytes:
         reads.append(path)
