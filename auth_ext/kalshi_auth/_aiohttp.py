@@ -22,6 +22,7 @@ import httpx
 import yarl
 
 from ._internals import stop_aiohttp_resend
+from ._loops import closed_with_the_loop
 from ._redact import shown
 
 __all__ = ["AiohttpTransport"]
@@ -103,7 +104,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
             stop_aiohttp_resend(session)  # the retry policy alone decides what is re-sent
             self._session, self._loop = session, loop
-            self._closer = _closed_with_the_loop(session)
+            self._closer = closed_with_the_loop(session.close)
             await anext(self._closer)
         return self._session
 
@@ -153,13 +154,3 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         session, self._session = self._session, None
         if session is not None and self._loop is asyncio.get_running_loop():
             await session.close()
-
-
-async def _closed_with_the_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
-    """Started once in the session's event loop and kept: ``asyncio.run`` closes every live
-    async generator before it closes the loop, and this one then closes the pool's sockets.
-    So a client left open still ends clean, and may be used again in the next loop."""
-    try:
-        yield
-    finally:
-        await session.close()

@@ -153,6 +153,16 @@ class KalshiTimeoutError(KalshiConnectionError):
     """The request timed out; raise the client's ``timeout`` or retry later."""
 
 
+class ClientClosedError(KalshiError, RuntimeError):
+    """The client was closed (``close()``, ``aclose()`` or the end of its ``with`` block) before
+    or while this call ran; build a new client for new calls. ``may_have_arrived`` says whether
+    an attempt of the call may already have reached Kalshi."""
+
+    def __init__(self, message: str, *, may_have_arrived: bool = False) -> None:
+        super().__init__(message)
+        self.may_have_arrived = may_have_arrived
+
+
 class KalshiAPIError(KalshiError):
     """Kalshi answered with a non-2xx status.
 

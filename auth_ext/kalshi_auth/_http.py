@@ -17,6 +17,7 @@ import httpx
 from ._admission import AsyncSlots, SyncSlots, pool_limit
 from ._auth import NO_REDIRECTS
 from ._internals import LeanBuilding
+from ._loops import with_per_loop_transport
 from ._outcome import AttemptRules, Attempts, Retry
 
 __all__: list[str] = []
@@ -37,8 +38,9 @@ class SignedClient(LeanBuilding, httpx.Client):
         stream = bool(kwargs.get("stream", False))
         attempts = Attempts(self._rules, request)
         while True:
-            attempts.start()
+            attempts.start(closed=self.is_closed)
             failure: httpx.RequestError | None = None
+            closed_in_flight = False
             try:
                 with self._slots.held(request) as hold:
                     response = super().send(request, **kwargs)
@@ -51,6 +53,12 @@ class SignedClient(LeanBuilding, httpx.Client):
                         response.close()
             except httpx.RequestError as exc:
                 failure = exc
+            except RuntimeError:  # httpx's "the client has been closed"
+                if not self.is_closed:
+                    raise
+                closed_in_flight = True
+            if closed_in_flight:
+                raise attempts.closed_error(in_flight=True)
             if failure is not None:  # out of the except block: the typed error chains nothing
                 outcome = attempts.after_error(failure)
             if not isinstance(outcome, Retry):
@@ -62,7 +70,7 @@ class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
     """httpx.AsyncClient with Kalshi's retry and error policy in ``send``."""
 
     def __init__(self, *, rules: AttemptRules, **kwargs: Any) -> None:
-        super().__init__(**kwargs, follow_redirects=False)
+        super().__init__(**with_per_loop_transport(kwargs), follow_redirects=False)
         self._rules = rules
         self._slots = AsyncSlots(pool_limit(kwargs))
         self._init_lean()
@@ -73,8 +81,9 @@ class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
         stream = bool(kwargs.get("stream", False))
         attempts = Attempts(self._rules, request)
         while True:
-            attempts.start()
+            attempts.start(closed=self.is_closed)
             failure: httpx.RequestError | None = None
+            closed_in_flight = False
             try:
                 async with self._slots.held(request) as hold:
                     response = await super().send(request, **kwargs)
@@ -87,6 +96,12 @@ class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
                         await response.aclose()
             except httpx.RequestError as exc:
                 failure = exc
+            except RuntimeError:  # httpx's "the client has been closed"
+                if not self.is_closed:
+                    raise
+                closed_in_flight = True
+            if closed_in_flight:
+                raise attempts.closed_error(in_flight=True)
             if failure is not None:  # out of the except block: the typed error chains nothing
                 outcome = attempts.after_error(failure)
             if not isinstance(outcome, Retry):

@@ -19,6 +19,7 @@ from ._answers import error_from_response, unexpected_status_error
 from ._auth import signed_path
 from ._errors import (
     AuthenticationError,
+    ClientClosedError,
     InvalidRequestError,
     KalshiConnectionError,
     KalshiError,
@@ -92,9 +93,12 @@ class Attempts:
         #: A previous attempt may have reached Kalshi although its answer was lost.
         self._maybe_arrived = False
 
-    def start(self) -> None:
+    def start(self, *, closed: bool = False) -> None:
         """Before each attempt: shrink its timeouts to fit the policy's deadline, or raise
-        :class:`KalshiTimeoutError` if the deadline has passed."""
+        :class:`KalshiTimeoutError` if the deadline has passed (:class:`ClientClosedError` if
+        the client is ``closed``)."""
+        if closed:
+            raise self.closed_error()
         remaining = self._rules.policy.remaining()
         if remaining is None:
             return
@@ -145,6 +149,18 @@ class Attempts:
             # Non-IANA codes (520, 499) always raise: the generated client cannot represent them.
             raise error_from_response(response, path=signed_path(self._request))
         return response
+
+    def closed_error(self, *, in_flight: bool = False) -> ClientClosedError:
+        """The error for a call on a client closed before it, or ``in_flight`` (during an
+        attempt, which may then have reached Kalshi)."""
+        arrived = in_flight or self._maybe_arrived
+        during = " while this call ran" if in_flight or self._attempt else ""
+        maybe = "; an attempt may have reached Kalshi" if arrived else ""
+        return ClientClosedError(
+            f"{self._where()}: the client was closed{during}{maybe}. Keep it open until its "
+            "calls finish, or build a new one with signed_client(...) for new calls",
+            may_have_arrived=arrived,
+        )
 
     def _again(self, delay: float, maybe_arrived: bool) -> Retry:
         self._maybe_arrived |= maybe_arrived
