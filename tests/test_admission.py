@@ -71,3 +71,30 @@ def test_the_limit_is_the_pool_that_will_really_be_used() -> None:
     assert pool_limit({"limits": httpx.Limits(max_connections=3)}) == 3
     transport = httpx.HTTPTransport(limits=httpx.Limits(max_connections=5))
     assert pool_limit({"transport": transport, "limits": httpx.Limits(max_connections=3)}) == 5
+    mounted = {"all://": httpx.HTTPTransport(limits=httpx.Limits(max_connections=2))}
+    assert pool_limit({"mounts": mounted}) == 2  # a mount may serve the API's host
+    assert pool_limit({"mounts": mounted, "limits": httpx.Limits(max_connections=1)}) == 1
+    assert pool_limit({"mounts": {"all://": None}, "limits": httpx.Limits()}) is None
+
+
+def test_a_stream_already_read_and_closed_gives_its_slot_back_at_once() -> None:
+    """Failed before: a response hook that read a streamed body (as httpx's docs advise)
+    closed it before keep_for wrapped it, so the slot was never given back."""
+    slots = SyncSlots(1)
+    with slots.held(REQUEST) as hold:
+        response = streamed()
+        response.read()  # what the hook did
+        hold.keep_for(response)
+    with slots.held(REQUEST):  # free again
+        pass
+
+    async def run() -> None:
+        async_slots = AsyncSlots(1)
+        async with async_slots.held(REQUEST) as hold:
+            response = streamed()
+            await response.aread()
+            hold.keep_for(response)
+        async with async_slots.held(REQUEST):
+            pass
+
+    asyncio.run(run())

@@ -179,3 +179,24 @@ def test_exactly_one_signature_per_request(live: Exchange, pkcs1_pem: bytes) -> 
 
     asyncio.run(run())
     assert signer.count == len(live.exchange.requests) == 3
+
+
+def test_an_undocumented_2xx_under_a_percent_encoded_base_path_still_raises(
+    pkcs1_pem: bytes,
+) -> None:
+    """Failed before: the documented-status table was keyed on the decoded path, so under
+    ``/kalshi%20prod`` no operation matched and a 200 for generate came back as ``None``."""
+    import httpx
+    from kalshi_api_keys_client.api.api_keys import generate_api_key
+    from kalshi_api_keys_client.models import GenerateApiKeyRequest
+    from kalshi_auth import UnexpectedStatusError
+
+    answer = httpx.Response(200, json={"api_key_id": "k2", "private_key": "x"})
+    client = signed_client(
+        api_key_id="k1",
+        private_key_pem=pkcs1_pem,
+        base_url="https://proxy.test/kalshi%20prod/trade-api/v2",
+        httpx_args={"transport": httpx.MockTransport(lambda request: answer)},
+    )
+    with pytest.raises(UnexpectedStatusError):
+        generate_api_key.sync(client=client, body=GenerateApiKeyRequest(name="n"))

@@ -574,9 +574,11 @@ def test_plain_http_is_signed_only_to_loopback() -> None:
 # -- 8. reverse proxies that rewrite the path ------------------------------------------------
 
 
-@pytest.fixture
-def rewriting_proxy() -> Iterator[tuple[FakeExchange, str]]:
-    """A real HTTP proxy on loopback that maps /kalshi-api/... onto the fake's /trade-api/v2/..."""
+@pytest.fixture(params=["/kalshi-api", "/kalshi%20prod"], ids=["plain", "percent-encoded"])
+def rewriting_proxy(request: pytest.FixtureRequest) -> Iterator[tuple[FakeExchange, str]]:
+    """A real HTTP proxy on loopback that maps {prefix}/... onto the fake's /trade-api/v2/...;
+    the percent-encoded prefix failed before (signed for the decoded path: 401)."""
+    prefix: str = request.param
     exchange = FakeExchange()
     with serve(exchange) as running:
         upstream = running.base_url.removesuffix("/trade-api/v2")
@@ -585,7 +587,7 @@ def rewriting_proxy() -> Iterator[tuple[FakeExchange, str]]:
             protocol_version = "HTTP/1.1"
 
             def _forward(self) -> None:
-                path = self.path.replace("/kalshi-api", "/trade-api/v2", 1)
+                path = self.path.replace(prefix, "/trade-api/v2", 1)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
                 answer = httpx.request(self.command, upstream + path, headers=headers, content=body)
@@ -604,7 +606,7 @@ def rewriting_proxy() -> Iterator[tuple[FakeExchange, str]]:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            yield exchange, f"http://127.0.0.1:{server.server_address[1]}/kalshi-api"
+            yield exchange, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
         finally:
             server.shutdown()
             server.server_close()

@@ -103,3 +103,28 @@ def test_closing_during_an_async_call_raises_client_closed(
     error = asyncio.run(run())
     assert isinstance(error, ClientClosedError), repr(error)
     assert error.may_have_arrived
+
+
+def test_a_hook_that_reads_a_stream_does_not_keep_its_slot(
+    live: Exchange, pkcs1_pem: bytes
+) -> None:
+    """Failed before: after ``max_connections`` such calls every call timed out in the pool."""
+    import httpx
+
+    def read_body(response: httpx.Response) -> None:
+        response.read()
+
+    client = signed_client(
+        api_key_id=live.key.api_key_id,
+        private_key_pem=pkcs1_pem,
+        base_url=live.base_url,
+        timeout=httpx.Timeout(5.0, pool=0.5),
+        httpx_args={
+            "limits": httpx.Limits(max_connections=1),
+            "event_hooks": {"response": [read_body]},
+        },
+    )
+    with client:
+        for _ in range(3):
+            with client.get_httpx_client().stream("GET", "/api_keys") as response:
+                assert response.status_code == 200

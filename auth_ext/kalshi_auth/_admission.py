@@ -26,12 +26,19 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 def pool_limit(client_kwargs: Mapping[str, Any]) -> int | None:
-    """How many connections the pool that will really be used holds (None: no limit known)."""
+    """How many connections the pools that may really be used hold: the smallest known limit of
+    ``transport`` (else the one ``limits`` gives httpx's own) and of each of ``mounts``, since
+    a mount may serve the API's host (None: no limit known)."""
     transport = client_kwargs.get("transport")
     if transport is not None:
-        return transport_pool_limit(transport)
-    limits: httpx.Limits = client_kwargs.get("limits", DEFAULT_LIMITS)
-    return limits.max_connections
+        known = [transport_pool_limit(transport)]
+    else:
+        limits: httpx.Limits = client_kwargs.get("limits", DEFAULT_LIMITS)
+        known = [limits.max_connections]
+    mounts: Mapping[str, object] = client_kwargs.get("mounts") or {}
+    known += [transport_pool_limit(mount) for mount in mounts.values() if mount is not None]
+    limited = [limit for limit in known if limit is not None]
+    return min(limited) if limited else None
 
 
 def _pool_timeout(request: httpx.Request) -> float | None:
@@ -68,7 +75,10 @@ class _SyncHold:
         return self
 
     def keep_for(self, response: httpx.Response) -> httpx.Response:
-        """Hand the slot to a streamed ``response``: given back when it is closed."""
+        """Hand the slot to a streamed ``response``: given back when it is closed (at once if
+        it already is: a response hook read the body)."""
+        if response.is_closed:
+            return response
         if self._semaphore is not None:
             response.stream = _ReleasingStream(response.stream, self._semaphore)  # type: ignore[arg-type]
         self._kept = True
@@ -144,7 +154,10 @@ class _AsyncHold:
         return self
 
     def keep_for(self, response: httpx.Response) -> httpx.Response:
-        """Hand the slot to a streamed ``response``: given back when it is closed."""
+        """Hand the slot to a streamed ``response``: given back when it is closed (at once if
+        it already is: a response hook read the body)."""
+        if response.is_closed:
+            return response
         if self._slots._semaphore is not None:
             response.stream = _AsyncReleasingStream(response.stream, self._slots)  # type: ignore[arg-type]
         self._kept = True

@@ -28,7 +28,13 @@ __all__ = ["KalshiAuth", "is_loopback", "signed_path"]
 
 def signed_path(request: httpx.Request) -> str:
     """The request's path as sent on the wire (percent-encoded, from the host root), no query."""
-    return request.url.raw_path.split(b"?", 1)[0].decode("ascii")
+    return wire_path(request.url)
+
+
+def wire_path(url: httpx.URL | str) -> str:
+    """A URL's path as it goes on the wire, percent-encoding kept (``URL.path`` decodes it, so
+    ``/kalshi%20prod`` would not match the paths requests are signed for), no query."""
+    return httpx.URL(url).raw_path.split(b"?", 1)[0].decode("ascii")
 
 
 @functools.lru_cache(maxsize=64)

@@ -16,7 +16,7 @@ from kalshi_api_keys_client import AuthenticatedClient
 
 from ._admission import DEFAULT_LIMITS
 from ._answers import malformed_answer_error, unexpected_status_error
-from ._auth import KalshiAuth
+from ._auth import KalshiAuth, wire_path
 from ._errors import ConfigurationError, KalshiAPIError, ResponseFormatError
 from ._http import AsyncSignedClient, SignedClient
 from ._keys import resolve_credentials
@@ -244,7 +244,7 @@ def signed_client(
             clock,
         )
     if kalshi_path_prefix is not None:
-        local_prefix = httpx.URL(url).path
+        local_prefix = wire_path(url)
         auth = KalshiAuth(auth.signer, path_rewrite=(local_prefix, kalshi_path_prefix))
     rules = AttemptRules(
         policy=retry,
@@ -264,4 +264,4 @@ def signed_client(
 def _documented_statuses(base_url: str) -> DocumentedStatuses:
     from kalshi_api_keys_client.api.api_keys import DOCUMENTED_STATUSES
 
-    return DocumentedStatuses(httpx.URL(base_url).path, DOCUMENTED_STATUSES)
+    return DocumentedStatuses(wire_path(base_url), DOCUMENTED_STATUSES)
