@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -152,3 +154,40 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shell]:
     with serve(exchange) as running:
         env = {"KALSHI_API_KEY_ID": key.api_key_id, "KALSHI_PRIVATE_KEY_PATH": str(key_file)}
         yield Shell(exchange, running.base_url, key, key_file, tmp_path, env)
+
+
+_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+
+
+@pytest.fixture(params=["headers", "body"])
+def trickling(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A loopback server that answers every request one byte every 50 ms, never finishing:
+    in its status line and headers, or after them in its body."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    stop = threading.Event()
+    in_headers = request.param == "headers"
+
+    def answer(conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            conn.recv(65536)
+            if not in_headers:
+                conn.sendall(_HEAD)
+            trickle = _HEAD if in_headers else b"[" * 10**6
+            for byte in trickle:
+                if stop.wait(0.05):
+                    return
+                conn.sendall(bytes([byte]))
+
+    def accept() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                conn, _ = server.accept()
+                threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/trade-api/v2"
+    stop.set()
+    thread.join()
+    server.close()

@@ -22,6 +22,7 @@ from kalshi_auth import _internals
 PACKAGE = Path(__file__).resolve().parent.parent / "auth_ext" / "kalshi_auth"
 PRIVATE_USES = re.compile(
     r"_merge_url|\._cookies\b|\._pool\b|_max_connections|send_request_headers|_retry_connection"
+    r"|_network_backend|\._transport\b|\._mounts\b"
 )
 
 
@@ -53,6 +54,20 @@ def test_httpx_transports_keep_httpcores_pool_limit() -> None:
     assert asynchronous._pool._max_connections == 7
     assert _internals.transport_pool_limit(sync) == 7
     assert _internals.transport_pool_limit(asynchronous) == 7
+
+
+def test_httpx_clients_keep_transports_and_httpcores_pools_their_backend() -> None:
+    """httpx 0.28.1 ``Client._transport``/``Client._mounts``; httpcore 1.0.9
+    ``ConnectionPool._network_backend``: a signed client's pools all honour call deadlines."""
+    from kalshi_auth._deadline import DeadlineBackend
+
+    mount = httpx.HTTPTransport()
+    client = httpx.Client(mounts={"all://other.test": mount})
+    assert client._transport._pool._network_backend is not None  # type: ignore[attr-defined]
+    assert list(client._mounts.values()) == [mount]
+    assert _internals.bound_by_call_deadline(client) == 2
+    assert _internals.bound_by_call_deadline(client) == 0  # never wrapped twice
+    assert isinstance(mount._pool._network_backend, DeadlineBackend)
 
 
 @pytest.fixture

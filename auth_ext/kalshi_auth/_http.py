@@ -16,7 +16,8 @@ import httpx
 
 from ._admission import AsyncSlots, SyncSlots, pool_limit
 from ._auth import NO_REDIRECTS
-from ._internals import LeanBuilding
+from ._deadline import async_deadline, sync_deadline
+from ._internals import LeanBuilding, bound_by_call_deadline
 from ._loops import with_per_loop_transport
 from ._outcome import AttemptRules, Attempts, Retry
 
@@ -31,8 +32,13 @@ class SignedClient(LeanBuilding, httpx.Client):
         self._rules = rules
         self._slots = SyncSlots(pool_limit(kwargs))
         self._init_lean()
+        bound_by_call_deadline(self)
 
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        with sync_deadline(self._rules.policy.deadline):  # reading included
+            return self._send(request, **kwargs)
+
+    def _send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         kwargs["follow_redirects"] = False
         request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
         stream = bool(kwargs.get("stream", False))
@@ -85,17 +91,20 @@ class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
             failure: httpx.RequestError | None = None
             closed_in_flight = False
             try:
-                async with self._slots.held(request) as hold:
-                    response = await super().send(request, **kwargs)
-                    if stream and response.is_success:
-                        return hold.keep_for(response)
-                    try:
-                        await response.aread()  # not streamed, or an error answer to be typed
-                        outcome = attempts.after_response(response)
-                    finally:
-                        await response.aclose()
+                with async_deadline(self._rules.policy.remaining()):  # reading included
+                    async with self._slots.held(request) as hold:
+                        response = await super().send(request, **kwargs)
+                        if stream and response.is_success:
+                            return hold.keep_for(response)
+                        try:
+                            await response.aread()  # not streamed, or an error to be typed
+                            outcome = attempts.after_response(response)
+                        finally:
+                            await response.aclose()
             except httpx.RequestError as exc:
                 failure = exc
+            except TimeoutError:  # the deadline's scope, not a transport's (those are httpx's)
+                failure = httpx.ReadTimeout("the call's deadline passed", request=request)
             except RuntimeError:  # httpx's "the client has been closed"
                 if not self.is_closed:
                     raise

@@ -12,7 +12,13 @@ from typing import Any
 
 import httpx
 
-__all__ = ["REQUEST_HEADERS_EVENT", "LeanBuilding", "stop_aiohttp_resend", "transport_pool_limit"]
+__all__ = [
+    "REQUEST_HEADERS_EVENT",
+    "LeanBuilding",
+    "bound_by_call_deadline",
+    "stop_aiohttp_resend",
+    "transport_pool_limit",
+]
 
 #: The suffix of httpcore's trace event fired just before a request's headers are written
 #: (``http11.send_request_headers.started``, ``http2.send_request_headers.started``).
@@ -78,6 +84,32 @@ def transport_pool_limit(transport: object) -> int | None:
     pool = getattr(transport, "_pool", None)
     limit = getattr(pool, "_max_connections", getattr(transport, "max_connections", None))
     return limit if isinstance(limit, int) else None
+
+
+def bound_by_call_deadline(client: httpx.Client) -> int:
+    """Make the network backend of each of ``client``'s connection pools (its transport and its
+    mounts, proxies from the environment among them) honour the running call's deadline; how
+    many pools it wrapped (a transport without an httpcore pool is left as it is).
+
+    httpx 0.28.1 keeps a client's transport as ``Client._transport`` and its mounts as
+    ``Client._mounts``; its ``HTTPTransport`` keeps httpcore 1.0.9's pool as ``_pool``, which
+    opens every connection through ``_network_backend``.
+    """
+    import httpcore
+
+    from ._deadline import DeadlineBackend
+
+    held: Any = client
+    wrapped = 0
+    for transport in [held._transport, *held._mounts.values()]:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(
+            backend, DeadlineBackend
+        ):
+            pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
+            wrapped += 1
+    return wrapped
 
 
 def stop_aiohttp_resend(session: Any) -> None:

@@ -47,28 +47,28 @@ class PerLoopTransport(httpx.AsyncBaseTransport):
         #: What each loop's pool holds (None: unlimited); signed_client's admission limit.
         self.max_connections = max_connections
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._transport: httpx.AsyncBaseTransport | None = None
+        self._current: httpx.AsyncBaseTransport | None = None
         self._closer: AsyncGenerator[None, None] | None = None
 
     async def _here(self) -> httpx.AsyncBaseTransport:
         loop = _running_loop()
-        transport = self._transport
+        transport = self._current
         if transport is None or self._loop is not loop:
             transport = self._make()
-            self._transport, self._loop = transport, loop
+            self._current, self._loop = transport, loop
             if loop is not None:
                 self._closer = closed_with_the_loop(transport.aclose)
                 await anext(self._closer)
         return transport
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        transport = self._transport
+        transport = self._current
         if transport is None or self._loop is not _running_loop():
             transport = await self._here()
         return await transport.handle_async_request(request)
 
     async def aclose(self) -> None:
-        transport, self._transport = self._transport, None
+        transport, self._current = self._current, None
         if transport is not None and self._loop is _running_loop():
             await transport.aclose()
 
