@@ -7,9 +7,13 @@ print is in ``test_cli*.py``.
 from __future__ import annotations
 
 import io
+import shlex
+import subprocess
 
+import pytest
 from kalshi_auth.cli._console import Console
 
+from .cli_support import BIN, Shell, minimal_env
 from .conftest import ed25519_private_pem
 
 
@@ -53,3 +57,44 @@ def test_key_material_is_scrubbed_unless_revealed_on_purpose() -> None:
     assert pem.splitlines()[1] not in err.getvalue() and "not shown" in err.getvalue()
     console.out(pem.rstrip("\n"), reveal=True)  # the one deliberate print: the key, whole
     assert out.getvalue() == pem
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"], ids=["stdout", "stderr"])
+@pytest.mark.parametrize(
+    ("argv", "status"),
+    [(["--version"], 0), (["list"], 0), (["whoami"], 0), (["delete", "no-such-key", "--yes"], 1)],
+    ids=["version", "list", "whoami", "failing"],
+)
+def test_a_closed_stream_changes_nothing_but_what_is_seen(
+    shell: Shell, closed: str, argv: list[str], status: int
+) -> None:
+    """Failed before: with stdout closed a successful command exited 1 with a traceback; with
+    stderr closed, one that says progress on stderr exited 1 silently."""
+    command = " ".join(shlex.quote(part) for part in [str(BIN / "kalshi-keys"), "--base-url",
+                                                       shell.base_url, *argv])  # fmt: skip
+    done = subprocess.run(
+        ["bash", "-c", f"{command} {closed}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=shell.home,
+        env={**minimal_env(), **shell.env},
+    )
+    assert done.returncode == status, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    if closed == ">&-":
+        assert done.stdout == ""
+    else:
+        assert done.stderr == ""
+
+
+def test_a_revealed_secret_goes_to_stderr_when_stdout_is_closed() -> None:
+    from kalshi_auth.cli import _console
+
+    err = io.StringIO()
+    console = Console(stdout=None, stderr=err, stdin=io.StringIO())
+    console.stdout = _console._CLOSED
+    console.out("result line")
+    console.out("the one deliberate print", reveal=True)
+    assert err.getvalue() == "the one deliberate print\n"

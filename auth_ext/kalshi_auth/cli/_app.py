@@ -226,7 +226,8 @@ def console_main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         status = main()
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with stdout closed (>&-)
+            sys.stdout.flush()
     except BrokenPipeError:
         # stdout's reader is gone: say nothing more, and keep Python's own flush at exit quiet.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -4,7 +4,9 @@ Every string the CLI shows, prompts and argparse's own help and errors included,
 :meth:`Console.write`: control and bidirectional characters escaped, key material scrubbed
 (the one deliberate exception, a new key's private key printed once when it could be saved
 nowhere else, says so with ``reveal=True``), and encoded for the stream, with
-``backslashreplace`` where its encoding cannot represent a character.
+``backslashreplace`` where its encoding cannot represent a character. A stream that is closed
+(``kalshi-keys ... >&-`` leaves ``sys.stdout`` None) takes nothing and fails nothing: the
+command's exit status still says how it went.
 """
 
 from __future__ import annotations
@@ -52,24 +54,34 @@ class Console:
         stderr: TextIO | None = None,
         stdin: TextIO | None = None,
     ) -> None:
-        self.stdout = stdout or sys.stdout
-        self.stderr = stderr or sys.stderr
-        self.stdin = stdin or sys.stdin
+        # sys.stdout and sys.stderr are None when the process started with them closed.
+        self.stdout: TextIO = stdout or sys.stdout or _CLOSED
+        self.stderr: TextIO = stderr or sys.stderr or _CLOSED
+        self.stdin: TextIO = stdin or sys.stdin or io.StringIO()
 
     def write(self, stream: TextIO, text: str, *, reveal: bool = False) -> None:
         """The one way anything reaches the terminal (see the module docstring)."""
+        if stream is _CLOSED:
+            return
         shown = text if reveal else scrub(text)
         lines = [safe(line) for line in shown.split("\n")]
         encoding = getattr(stream, "encoding", None)
         out = "\n".join(lines)
         if encoding:
             out = out.encode(encoding, "backslashreplace").decode(encoding, "replace")
-        stream.write(out)
-        stream.flush()
+        try:
+            stream.write(out)
+            stream.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: console_main ends quietly
+        except (OSError, ValueError):  # closed underneath us (EBADF, "I/O on closed file")
+            return
 
     def out(self, line: str = "", *, reveal: bool = False) -> None:
-        """A result line (stdout): what scripts read."""
-        self.write(self.stdout, line + "\n", reveal=reveal)
+        """A result line (stdout): what scripts read. A revealed secret goes to stderr when
+        stdout is closed: it is printed only when it could be kept nowhere else."""
+        stream = self.stderr if reveal and self.stdout is _CLOSED else self.stdout
+        self.write(stream, line + "\n", reveal=reveal)
 
     def say(self, line: str) -> None:
         """A progress or status line (stderr), kept out of the way of piped results."""
@@ -104,6 +116,10 @@ class Console:
             self.out("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
+#: Stands for a standard stream the process was started without.
+_CLOSED = cast(TextIO, io.StringIO())
+
+
 class _Through(io.TextIOBase):
     """A text stream whose writes go through :meth:`Console.write`."""
 
@@ -115,7 +131,8 @@ class _Through(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
-        self._stream.flush()
+        if self._stream is not _CLOSED:
+            self._stream.flush()
 
 
 def _through(console: Console, stream: TextIO) -> TextIO:
