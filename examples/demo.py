@@ -7,23 +7,12 @@ only the base URL (a fake exchange on 127.0.0.1) differs.
 from __future__ import annotations
 
 import asyncio
+import tempfile
+from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from kalshi_api_keys_client.api.api_keys import (
-    create_api_key,
-    delete_api_key,
-    generate_api_key,
-    get_api_keys,
-)
-from kalshi_api_keys_client.models import (
-    CreateApiKeyRequest,
-    CreateApiKeyResponse,
-    GenerateApiKeyRequest,
-    GenerateApiKeyResponse,
-    GetApiKeysResponse,
-)
-from kalshi_auth import AuthenticationError, NotFoundError, signed_client
+from kalshi_api_keys_client.api.api_keys import delete_api_key, get_api_keys
+from kalshi_api_keys_client.models import GetApiKeysResponse
+from kalshi_auth import AuthenticationError, NotFoundError, make_api_key, signed_client
 from kalshi_auth.testing import FakeExchange, serve
 
 
@@ -39,7 +28,8 @@ def main() -> None:
     bootstrap = exchange.add_key(name="bootstrap")  # the key you would download from Kalshi
     assert bootstrap.private_key_pem is not None
 
-    with serve(exchange) as running:
+    with serve(exchange) as running, tempfile.TemporaryDirectory() as saved:
+        keys = Path(saved)
         print(f"fake exchange listening at {running.base_url}\n")
         with signed_client(
             api_key_id=bootstrap.api_key_id,
@@ -48,29 +38,28 @@ def main() -> None:
         ) as client:
             show_keys("1. list (signed with the bootstrap key)", get_api_keys.sync(client=client))
 
-            local = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            public_pem = local.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            # make_api_key saves each new private key (0600, atomically) and never leaves a
+            # key behind that nobody holds, whatever fails part-way.
+            created = make_api_key(
+                client,
+                keys / "bot.pem",
+                name="bot",
+                how="register",
+                scopes=["read", "write::trade"],
             )
-            body = CreateApiKeyRequest(
-                name="bot", public_key=public_pem.decode(), scopes=["read", "write::trade"]
-            )
-            created = create_api_key.sync(client=client, body=body)
-            assert isinstance(created, CreateApiKeyResponse)
-            print(f"\n2. create: registered a local public key as {created.api_key_id}")
-            print("   (the private key never left this process)")
+            print(f"\n2. create: registered a key pair made here as {created.api_key_id}")
+            print(f"   (its private key never left this machine: {created.path.name}, mode 0600)")
 
-            generated = generate_api_key.sync(
-                client=client, body=GenerateApiKeyRequest(name="generated", scopes=["read"])
+            generated = make_api_key(
+                client, keys / "generated.pem", name="generated", scopes=["read"]
             )
-            assert isinstance(generated, GenerateApiKeyResponse)
             print(f"\n3. generate: the exchange made {generated.api_key_id} and returned its")
-            print("   private key once; store it now, it cannot be fetched again")
+            print(f"   private key once, saved before anything else: {generated.path.name}")
 
             async def list_async() -> object:
                 as_generated = signed_client(
                     api_key_id=generated.api_key_id,
-                    private_key_pem=generated.private_key,
+                    private_key_path=generated.path,
                     base_url=running.base_url,
                 )
                 async with as_generated:
@@ -90,7 +79,7 @@ def main() -> None:
 
         with signed_client(
             api_key_id=generated.api_key_id,
-            private_key_pem=generated.private_key,
+            private_key_path=generated.path,
             base_url=running.base_url,
         ) as revoked:
             try:

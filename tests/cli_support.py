@@ -6,16 +6,16 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kalshi_api_keys_client.api.api_keys import get_api_keys
+from kalshi_api_keys_client.api.api_keys import ApiKeysApi, get_api_keys
 from kalshi_api_keys_client.models import GetApiKeysResponse
-from kalshi_auth import AuthenticationError, signed_client
+from kalshi_auth import AuthenticationError, KalshiClient, RetryPolicy, signed_client
 from kalshi_auth.cli import main
 from kalshi_auth.cli._console import Console
-from kalshi_auth.testing import FakeExchange, FakeKey, FakeResponse, UsageTier
+from kalshi_auth.testing import FakeExchange, FakeKey, FakeResponse, UsageTier, serve
 
 BIN = Path(sys.executable).parent
 #: Runs after a matching request; may return a different response to send instead.
@@ -183,3 +183,45 @@ def assert_no_secrets(text: str, *pems: bytes) -> None:
 
 def files_in(directory: Path) -> set[str]:
     return {p.name for p in directory.iterdir()}
+
+
+#: A gateway's answer after Kalshi acted on the request (its own answer lost).
+GATEWAY = FakeResponse(502, b"<html>Bad Gateway</html>", {"Content-Type": "text/html"})
+
+
+@dataclass
+class Account:
+    """A served ScriptedExchange, its admin key, and a client signed with that key."""
+
+    exchange: ScriptedExchange
+    admin: FakeKey
+    client: KalshiClient
+
+    def others(self) -> list[FakeKey]:
+        return [k for k in self.exchange.keys if k.api_key_id != self.admin.api_key_id]
+
+    def works(self, api_key_id: str, key_file: Path) -> bool:
+        with signed_client(
+            api_key_id=api_key_id,
+            private_key_path=key_file,
+            base_url=str(self.client._base_url),
+            environ={},
+        ) as client:
+            listed = ApiKeysApi(client).get_api_keys().api_keys
+        return any(key.api_key_id == api_key_id for key in listed)
+
+
+def serve_account(retry: RetryPolicy | None = None) -> Iterator[Account]:
+    """An Account for the length of the generator (the ``account`` fixture's, or a test's)."""
+    exchange = ScriptedExchange()
+    admin = exchange.add_key(name="admin")
+    assert admin.private_key_pem is not None
+    with serve(exchange) as running:
+        client = signed_client(
+            api_key_id=admin.api_key_id,
+            private_key_pem=admin.private_key_pem,
+            base_url=running.base_url,
+            retry=retry,
+        )
+        with client:
+            yield Account(exchange, admin, client)

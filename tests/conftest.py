@@ -20,7 +20,7 @@ from kalshi_auth import KalshiClient, signed_client
 from kalshi_auth._files import write_secret_file
 from kalshi_auth.testing import FakeExchange, FakeKey, RunningExchange, serve
 
-from .cli_support import ScriptedExchange, Shell
+from .cli_support import Account, ScriptedExchange, Shell, serve_account
 
 #: A test whose code makes async calls on a signed client (made in the test or by one of these
 #: fixtures) runs once per async transport, unless it brings its own transport (a
@@ -191,3 +191,8 @@ def trickling(request: pytest.FixtureRequest) -> Iterator[str]:
     stop.set()
     thread.join()
     server.close()
+
+
+@pytest.fixture
+def account() -> Iterator[Account]:
+    yield from serve_account()

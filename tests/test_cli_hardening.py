@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 from kalshi_api_keys_client.api.api_keys import create_api_key, delete_api_key, generate_api_key
-from kalshi_auth import load_private_key
-from kalshi_auth.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, _app, _newkey, _rotate, main
+from kalshi_auth import _newkey, load_private_key
+from kalshi_auth.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, _app, _rotate, main
 from kalshi_auth.testing import FakeResponse
 
 from .cli_support import BIN, Shell, files_in, minimal_env
@@ -453,3 +453,18 @@ def test_the_fake_reads_chunked_bodies_and_refuses_other_methods_in_json(shell: 
             assert refused.status_code == 405 and refused.json()["code"] == "method_not_allowed"
         head = http.head(shell.base_url + "/api_keys")
         assert head.status_code == 405 and head.content == b""
+
+
+def test_rotate_interrupted_after_kalshi_made_the_key_names_it_by_id(
+    shell: Shell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failed before: the advice named the key by its name, which the old key has too."""
+    monkeypatch.setattr(
+        create_api_key, "_parse_response", interrupt_after(create_api_key._parse_response)
+    )
+    result = shell.run("rotate", "--out", "next.pem")
+    assert result.code == INTERRUPTED
+    (new,) = new_keys(shell)
+    assert new.api_key_id in result.err and str(shell.home / "next.pem") in result.err
+    assert shell.authenticates(new.api_key_id, shell.home / "next.pem")
+    assert shell.authenticates(shell.key.api_key_id, shell.key_file)  # the old key untouched

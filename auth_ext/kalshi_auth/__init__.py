@@ -31,6 +31,8 @@ if TYPE_CHECKING:
         KalshiTimeoutError,
         KeyLoadError,
         KeyLoadReason,
+        NewKeyError,
+        NewKeyOutcome,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
@@ -40,6 +42,9 @@ if TYPE_CHECKING:
     )
     from ._files import FileExistsRefusedError, save_private_key
     from ._keys import load_private_key
+    from ._keyspec import NewKey
+    from ._makekey import make_api_key
+    from ._recovery import DeleteOutcome, delete_key
     from ._retry import RetryPolicy
     from ._settings import ENVIRONMENTS, AsyncTransport, Environment
     from ._signer import KalshiSigner
@@ -53,6 +58,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "DeleteOutcome",
     "Environment",
     "FileExistsRefusedError",
     "InvalidRequestError",
@@ -65,6 +71,9 @@ __all__ = [
     "KalshiTimeoutError",
     "KeyLoadError",
     "KeyLoadReason",
+    "NewKey",
+    "NewKeyError",
+    "NewKeyOutcome",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -72,7 +81,9 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "UnexpectedStatusError",
+    "delete_key",
     "load_private_key",
+    "make_api_key",
     "save_private_key",
     "signed_client",
 ]
@@ -99,6 +110,9 @@ _HOME = {
     "KalshiSigner": "._signer",
     "KalshiTimeoutError": "._errors",
     "KeyLoadError": "._errors",
+    "NewKey": "._keyspec",
+    "NewKeyError": "._errors",
+    "NewKeyOutcome": "._errors",
     "KeyLoadReason": "._errors",
     "NotFoundError": "._errors",
     "PermissionDeniedError": "._errors",
@@ -107,7 +121,10 @@ _HOME = {
     "RetryPolicy": "._retry",
     "ServerError": "._errors",
     "UnexpectedStatusError": "._errors",
+    "delete_key": "._recovery",
+    "DeleteOutcome": "._recovery",
     "load_private_key": "._keys",
+    "make_api_key": "._makekey",
     "save_private_key": "._files",
     "signed_client": "._client",
 }

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any, NoReturn
 
 import httpx
-from attrs import asdict, define, field
+from attrs import asdict, define, evolve, field
 from kalshi_api_keys_client import AuthenticatedClient
 
 from ._admission import DEFAULT_LIMITS
@@ -78,6 +78,11 @@ class KalshiClient(AuthenticatedClient):
         not the documented model (not JSON, a missing field, a wrong type): a
         :class:`ResponseFormatError`, never the parser's bare KeyError or TypeError."""
         return malformed_answer_error(status_code, content, method, path, problem)
+
+    def with_retry(self, retry: RetryPolicy) -> KalshiClient:
+        """A client like this one (key, host, headers, timeout) that retries by ``retry``, with
+        connections of its own: e.g. a clean-up call with a deadline of its own."""
+        return evolve(self, rules=replace(self._rules, policy=retry))
 
     @property
     def signer(self) -> KalshiSigner:

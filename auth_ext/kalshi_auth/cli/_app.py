@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .._errors import ConfigurationError, KalshiError, KeyLoadError
 from .._hints import CLI_TERMS, ValueSource
+from .._keyspec import Destination, KeySpec
 from ._commands import (
     delete,
     generate,
@@ -30,7 +31,6 @@ from ._commands import (
 )
 from ._console import Console, Interrupted, UsageError, safe
 from ._keygen import AskPassphrase, new_passphrase
-from ._keyspec import Destination, KeySpec
 from ._parser import PROG, build_parser
 from ._rotate import rotate
 from ._session import Connection
@@ -71,8 +71,7 @@ def _spec(args: argparse.Namespace) -> KeySpec:
             "--subaccount and --fcm-subtrader-id cannot be combined: a key is bound to one "
             "sub-account or to one FCM subtrader (Kalshi's rule)"
         )
-    if args.key_type == "ed25519" and getattr(args, "bits", None) is not None:
-        raise UsageError("--bits is for RSA keys; an Ed25519 key has no size to choose")
+    _check_bits(args)
     return KeySpec(
         name=args.name or "",
         scopes=scopes,
@@ -91,7 +90,13 @@ def _asker(args: argparse.Namespace, console: Console, environ: Mapping[str, str
     return ask
 
 
+def _check_bits(args: argparse.Namespace) -> None:
+    if args.key_type == "ed25519" and getattr(args, "bits", None) is not None:
+        raise UsageError("--bits is for RSA keys; an Ed25519 key has no size to choose")
+
+
 def _keygen(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
+    _check_bits(args)
     keygen(
         console, out=args.out, key_type=args.key_type or "rsa", bits=args.bits,
         ask_passphrase=_asker(args, console, environ), force=args.force,

@@ -15,14 +15,17 @@ from kalshi_api_keys_client.types import Unset
 
 from .._errors import AuthenticationError, PermissionDeniedError
 from .._files import check_writable, read_key_file, write_secret_file
+from .._keypairs import new_private_key, private_pem, public_pem
+from .._keyspec import Destination, KeySpec, NewKey
+from .._newkey import generate_key, register_key, warning_of
+from .._recovery import delete_key
 from .._redact import shown
 from .._signer import KeyType
 from ._console import CommandError, Console, safe
 from ._diagnose import SKEW_WARNING_S, ClockProbe, explain_auth_failure
-from ._keygen import AskPassphrase, describe_key, new_private_key, private_pem, public_pem
-from ._keyspec import Destination, KeySpec, NewKey
-from ._newkey import generate_key, register_key, warning_of
+from ._keygen import AskPassphrase, describe_key
 from ._session import Connection, find_key, list_keys
+from ._unsaved import new_key_failures
 
 __all__ = [
     "delete",
@@ -87,7 +90,7 @@ def register(
     """keygen + createApiKey: the private key never leaves this machine."""
     destination.check()
     passphrase = ask_passphrase()
-    with connection.client(console) as client:
+    with connection.client(console) as client, new_key_failures(console):
         try:
             new = register_key(
                 ApiKeysApi(client), spec, destination, bits=bits, passphrase=passphrase
@@ -162,10 +165,8 @@ def generate(
     """generateApiKey, saving the private key Kalshi returns (it is shown only once)."""
     destination.check()
     passphrase = ask_passphrase()
-    with connection.client(console) as client:
-        new = generate_key(
-            ApiKeysApi(client), spec, destination, passphrase=passphrase, console=console
-        )
+    with connection.client(console) as client, new_key_failures(console):
+        new = generate_key(ApiKeysApi(client), spec, destination, passphrase=passphrase)
     report_new_key(console, connection, spec, new, as_json=as_json)
 
 
@@ -257,7 +258,13 @@ def delete(
                 raise CommandError(
                     "not confirmed, nothing deleted (pass --yes to skip the question)"
                 )
-        ApiKeysApi(client).delete_api_key(api_key_id)
+        outcome = delete_key(ApiKeysApi(client), api_key_id)
+    if outcome == "already_gone":
+        console.out(
+            f"key {api_key_id} on {connection.url} is already gone (an earlier attempt's "
+            "answer was lost)"
+        )
+        return
     console.out(f"deleted key {api_key_id} on {connection.url}")
 
 

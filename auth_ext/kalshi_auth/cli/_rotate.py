@@ -16,12 +16,14 @@ from kalshi_api_keys_client.types import Unset
 
 from .._client import KalshiClient
 from .._errors import KalshiError, PermissionDeniedError
+from .._keyspec import Destination, KeySpec, NewKey
+from .._newkey import describe_failure, generate_key, register_key
+from .._recovery import cleanup_api
 from .._redact import shown
 from ._console import CommandError, Console, Interrupted
 from ._keygen import AskPassphrase
-from ._keyspec import Destination, KeySpec, NewKey
-from ._newkey import describe_failure, generate_key, register_key
 from ._session import Connection, find_key, list_keys
+from ._unsaved import new_key_failures
 
 __all__ = ["rotate"]
 
@@ -49,7 +51,8 @@ def rotate(
             f"rotating {old_client.signer.key_type} key {old_id} on {connection.url}: making "
             f"its {spec.key_type} replacement"
         )
-        new = _make_key(console, old_client, spec, destination, bits, passphrase)
+        with new_key_failures(console):
+            new = _make_key(console, old_client, spec, destination, bits, passphrase)
         try:
             _prove(connection, new, passphrase)
         except (KalshiError, OSError, KeyboardInterrupt) as exc:
@@ -60,8 +63,10 @@ def rotate(
             return spec, new
         try:
             # The old key deletes itself: it may manage keys (it just made one), while the new
-            # key may have been given narrower scopes.
-            ApiKeysApi(old_client).delete_api_key(old_id)
+            # key may have been given narrower scopes. With time of its own: the proof may
+            # have spent the command's.
+            with cleanup_api(ApiKeysApi(old_client)) as cleanup:
+                cleanup.delete_api_key(old_id)
         except KeyboardInterrupt:
             raise Interrupted(
                 f"interrupted while deleting the old key {old_id}: the new key "
@@ -116,7 +121,7 @@ def _make_key(
         return register_key(api, spec, destination, bits=bits, passphrase=passphrase)
     except PermissionDeniedError:
         console.say("createApiKey is not allowed for this account (403); using generateApiKey")
-    return generate_key(api, spec, destination, passphrase=passphrase, console=console)
+    return generate_key(api, spec, destination, passphrase=passphrase)
 
 
 def _prove(connection: Connection, new: NewKey, passphrase: bytes | None) -> None:
@@ -136,7 +141,8 @@ def _withdraw(
     if isinstance(cause, OSError) and cause.filename:
         why += f" ({cause.filename})"
     try:
-        ApiKeysApi(client).delete_api_key(new.api_key_id)
+        with cleanup_api(ApiKeysApi(client)) as cleanup:
+            cleanup.delete_api_key(new.api_key_id)
     except (KalshiError, KeyboardInterrupt) as exc:
         raise stop(
             f"the new key {new.api_key_id} failed its check ({why}) and could not be deleted "

@@ -13,9 +13,9 @@ from typing import Any, Literal, cast
 from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope
 from kalshi_api_keys_client.types import UNSET, Unset
 
-from .._files import check_writable
-from .._redact import shown
-from .._signer import KeyType
+from ._files import check_writable
+from ._redact import shown
+from ._signer import KeyType
 
 __all__ = ["Destination", "KeySpec", "NewKey"]
 
