@@ -131,3 +131,20 @@ def test_clean_up_has_time_of_its_own(tmp_path: Path) -> None:
             make_api_key(account.client, tmp_path / "new.pem", name="bot")
         assert caught.value.outcome == "withdrawn"
         assert account.others() == []
+
+
+def test_an_interrupt_is_still_an_interrupt_and_says_what_became_of_the_key(
+    account: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kalshi_api_keys_client.api.api_keys import generate_api_key
+    from kalshi_auth import NewKeyInterrupted
+
+    def parse_then_interrupt(**kwargs: Any) -> None:
+        raise KeyboardInterrupt  # Ctrl-C after Kalshi made the key, before it was used
+
+    monkeypatch.setattr(generate_api_key, "_parse_response", parse_then_interrupt)
+    with pytest.raises(KeyboardInterrupt) as caught:
+        make_api_key(account.client, tmp_path / "new.pem", name="bot")
+    assert isinstance(caught.value, NewKeyInterrupted)
+    assert caught.value.outcome == "withdrawn" and caught.value.interrupted
+    assert account.others() == []

@@ -202,8 +202,27 @@ class NewKeyError(KalshiError):
         self.private_key_pem = private_key_pem
         self.interrupted = interrupted
 
+    @classmethod
+    def of(
+        cls,
+        message: str,
+        *,
+        outcome: NewKeyOutcome,
+        interrupted: bool = False,
+        **fields: Any,
+    ) -> NewKeyError:
+        """The error, a :class:`NewKeyInterrupted` (also a ``KeyboardInterrupt``) if
+        ``interrupted``."""
+        kind = NewKeyInterrupted if interrupted else cls
+        return kind(message, outcome=outcome, interrupted=interrupted, **fields)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.args[0]!r}, outcome={self.outcome!r})"
+
+
+class NewKeyInterrupted(NewKeyError, KeyboardInterrupt):
+    """A :class:`NewKeyError` caused by Ctrl-C (or SIGTERM): still a ``KeyboardInterrupt``, so
+    code that stops on interrupts stops, and told what became of the new key."""
 
 
 class KalshiAPIError(KalshiError):

@@ -143,7 +143,7 @@ def _named(
                 f" (it could not be named {shown(target)}: {describe_failure(exc)}); move it "
                 "where you want it"
             )  # fmt: skip
-            raise NewKeyError(
+            raise NewKeyError.of(
                 f"key {api_key_id} was created; its private key is safe in {shown(where)}{named}",
                 outcome="kept",
                 api_key_id=api_key_id,
@@ -180,7 +180,7 @@ def _kept(
             f"{shown(staged)}. If a key named {shown(spec.name)}{_others(before)} appears in "
             "the account's key list, that file is its private key; otherwise delete the file"
         )
-    return NewKeyError(
+    return NewKeyError.of(
         message,
         outcome="kept",
         api_key_id=found[0] if found and len(found) == 1 else None,
@@ -200,7 +200,7 @@ def _withdrawn(
         f"{_others(before)}: its private key never reached this machine"
     )
     if before is None:
-        return NewKeyError(f"{why}. {advice}", outcome="unknown", interrupted=interrupted)
+        return NewKeyError.of(f"{why}. {advice}", outcome="unknown", interrupted=interrupted)
     try:
         with cleanup_api(api) as cleanup:
             orphans = new_keys_named(cleanup, spec.name, before)
@@ -210,14 +210,14 @@ def _withdrawn(
         orphans = None
     if orphans is None:
         message = f"{why}, and checking for the new key failed. {advice}"
-        return NewKeyError(message, outcome="unknown", interrupted=interrupted)
+        return NewKeyError.of(message, outcome="unknown", interrupted=interrupted)
     if not orphans:
-        return NewKeyError(
+        return NewKeyError.of(
             f"{why}; no new key named {shown(spec.name)} is listed: no key was made",
             outcome="not_made",
             interrupted=interrupted,
         )
-    return NewKeyError(
+    return NewKeyError.of(
         f"{why}. Kalshi had made the key {', '.join(orphans)}; it was deleted again, since its "
         "private key never reached this machine. Nothing is left behind",
         outcome="withdrawn",
@@ -236,7 +236,7 @@ def _save_failed(
         with cleanup_api(api) as cleanup:
             cleanup.delete_api_key(api_key_id)
     except (KalshiError, KeyboardInterrupt) as delete_error:
-        return NewKeyError(
+        return NewKeyError.of(
             f"the new key {api_key_id} is live, its private key could not be saved ({why}) and "
             f"deleting the key failed too ({describe_failure(delete_error)}); its private key "
             "is on this error as private_key_pem: store it now, Kalshi cannot show it again",
@@ -245,7 +245,7 @@ def _save_failed(
             private_key_pem=pem,
             interrupted=interrupted,
         )
-    return NewKeyError(
+    return NewKeyError.of(
         f"could not save the private key ({why}), so the new key {api_key_id} was deleted "
         "again on the server; nothing is left behind. Fix the path and run again",
         outcome="withdrawn",
