@@ -31,9 +31,6 @@ if TYPE_CHECKING:
         KalshiTimeoutError,
         KeyLoadError,
         KeyLoadReason,
-        NewKeyError,
-        NewKeyInterrupted,
-        NewKeyOutcome,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
@@ -43,7 +40,7 @@ if TYPE_CHECKING:
     )
     from ._files import FileExistsRefusedError, save_private_key
     from ._keys import load_private_key
-    from ._keyspec import NewKey
+    from ._keyspec import NewKey, NewKeyError, NewKeyInterrupted, NewKeyOutcome
     from ._makekey import make_api_key
     from ._recovery import DeleteOutcome, delete_key
     from ._retry import RetryPolicy
@@ -113,9 +110,9 @@ _HOME = {
     "KalshiTimeoutError": "._errors",
     "KeyLoadError": "._errors",
     "NewKey": "._keyspec",
-    "NewKeyError": "._errors",
-    "NewKeyInterrupted": "._errors",
-    "NewKeyOutcome": "._errors",
+    "NewKeyError": "._keyspec",
+    "NewKeyInterrupted": "._keyspec",
+    "NewKeyOutcome": "._keyspec",
     "KeyLoadReason": "._errors",
     "NotFoundError": "._errors",
     "PermissionDeniedError": "._errors",

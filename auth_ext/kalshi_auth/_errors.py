@@ -5,6 +5,9 @@ KalshiError
 ├── KeyLoadError                  (also a ValueError; .reason, .source)
 ├── InvalidRequestError
 ├── ResponseFormatError
+├── ClientClosedError             (also a RuntimeError; .may_have_arrived)
+├── NewKeyError                   (.outcome; in _keyspec, beside NewKey)
+│   └── NewKeyInterrupted         (also a KeyboardInterrupt)
 ├── KalshiConnectionError
 │   └── KalshiTimeoutError
 └── KalshiAPIError                (.status_code, .code, .message, .details, .body, .hint)
@@ -17,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any, Literal
 
 from ._hints import PROBLEMS, Terms, ValueSource, describe
@@ -162,67 +164,6 @@ class ClientClosedError(KalshiError, RuntimeError):
     def __init__(self, message: str, *, may_have_arrived: bool = False) -> None:
         super().__init__(message)
         self.may_have_arrived = may_have_arrived
-
-
-#: What became of a new key whose making failed part-way (see :class:`NewKeyError`).
-NewKeyOutcome = Literal["not_made", "withdrawn", "kept", "held", "unknown"]
-
-
-class NewKeyError(KalshiError):
-    """Making a new key failed after Kalshi may have acted; ``outcome`` says what is left:
-
-    - ``"not_made"``: no new key exists (the account's keys were checked);
-    - ``"withdrawn"``: the new key ``api_key_id`` was deleted again, since its private key
-      could not be kept; nothing is left behind;
-    - ``"kept"``: the key may exist (``api_key_id`` if it was found) and its private key is
-      saved at ``private_key_path``;
-    - ``"held"``: the key ``api_key_id`` is live, its private key could be neither saved nor
-      the key deleted: the PEM is in ``private_key_pem`` (never in the message or repr) for
-      the caller to store now;
-    - ``"unknown"``: the key may exist and Kalshi could not be asked; the message says how to
-      find it (its name, and the IDs that existed before).
-
-    ``interrupted`` is True when Ctrl-C (or SIGTERM) stopped the making; the CLI exits 130.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        outcome: NewKeyOutcome,
-        api_key_id: str | None = None,
-        private_key_path: Path | None = None,
-        private_key_pem: bytes | None = None,
-        interrupted: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.outcome: NewKeyOutcome = outcome
-        self.api_key_id = api_key_id
-        self.private_key_path = private_key_path
-        self.private_key_pem = private_key_pem
-        self.interrupted = interrupted
-
-    @classmethod
-    def of(
-        cls,
-        message: str,
-        *,
-        outcome: NewKeyOutcome,
-        interrupted: bool = False,
-        **fields: Any,
-    ) -> NewKeyError:
-        """The error, a :class:`NewKeyInterrupted` (also a ``KeyboardInterrupt``) if
-        ``interrupted``."""
-        kind = NewKeyInterrupted if interrupted else cls
-        return kind(message, outcome=outcome, interrupted=interrupted, **fields)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.args[0]!r}, outcome={self.outcome!r})"
-
-
-class NewKeyInterrupted(NewKeyError, KeyboardInterrupt):
-    """A :class:`NewKeyError` caused by Ctrl-C (or SIGTERM): still a ``KeyboardInterrupt``, so
-    code that stops on interrupts stops, and told what became of the new key."""
 
 
 class KalshiAPIError(KalshiError):

@@ -1,5 +1,5 @@
-"""What a new key should be (KeySpec), where its private key goes (Destination), and the key
-that now exists (NewKey)."""
+"""What a new key should be (KeySpec), where its private key goes (Destination), the key that
+now exists (NewKey), or what became of it when its making failed part-way (NewKeyError)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from typing import Any, Literal, cast
 from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope
 from kalshi_api_keys_client.types import UNSET, Unset
 
+from ._errors import KalshiError
 from ._files import check_writable
 from ._redact import shown
 from ._signer import KeyType
 
-__all__ = ["Destination", "KeySpec", "NewKey"]
+__all__ = ["Destination", "KeySpec", "NewKey", "NewKeyError", "NewKeyInterrupted", "NewKeyOutcome"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,64 @@ class Destination:
         if api_key_id in {".", ".."} or not re.fullmatch(r"[A-Za-z0-9._-]{1,128}", api_key_id):
             return self.pending()
         return self.directory / f"kalshi-{api_key_id}.pem"
+
+
+#: What became of a new key whose making failed part-way (see :class:`NewKeyError`).
+NewKeyOutcome = Literal["not_made", "withdrawn", "kept", "held", "unknown"]
+
+
+class NewKeyError(KalshiError):
+    """Making a new key failed after Kalshi may have acted; ``outcome`` says what is left:
+
+    - ``"not_made"``: no new key exists (the account's keys were checked);
+    - ``"withdrawn"``: the new key ``api_key_id`` was deleted again, since its private key
+      could not be kept; nothing is left behind;
+    - ``"kept"``: the key may exist (``api_key_id`` if it was found) and its private key is
+      saved at ``private_key_path``;
+    - ``"held"``: the key ``api_key_id`` is live, its private key could be neither saved nor
+      the key deleted: the PEM is in ``private_key_pem`` (never in the message or repr) for
+      the caller to store now;
+    - ``"unknown"``: the key may exist and Kalshi could not be asked; the message says how to
+      find it (its name, and the IDs that existed before).
+
+    ``interrupted`` is True when Ctrl-C (or SIGTERM) stopped the making; the CLI exits 130.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        outcome: NewKeyOutcome,
+        api_key_id: str | None = None,
+        private_key_path: Path | None = None,
+        private_key_pem: bytes | None = None,
+        interrupted: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.outcome: NewKeyOutcome = outcome
+        self.api_key_id = api_key_id
+        self.private_key_path = private_key_path
+        self.private_key_pem = private_key_pem
+        self.interrupted = interrupted
+
+    @classmethod
+    def of(
+        cls,
+        message: str,
+        *,
+        outcome: NewKeyOutcome,
+        interrupted: bool = False,
+        **fields: Any,
+    ) -> NewKeyError:
+        """The error, a :class:`NewKeyInterrupted` (also a ``KeyboardInterrupt``) if
+        ``interrupted``."""
+        kind = NewKeyInterrupted if interrupted else cls
+        return kind(message, outcome=outcome, interrupted=interrupted, **fields)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.args[0]!r}, outcome={self.outcome!r})"
+
+
+class NewKeyInterrupted(NewKeyError, KeyboardInterrupt):
+    """A :class:`NewKeyError` caused by Ctrl-C (or SIGTERM): still a ``KeyboardInterrupt``, so
+    code that stops on interrupts stops, and told what became of the new key."""

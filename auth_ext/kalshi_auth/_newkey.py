@@ -19,10 +19,10 @@ from kalshi_api_keys_client.api.api_keys import ApiKeysApi
 from kalshi_api_keys_client.models import CreateApiKeyRequest, GenerateApiKeyRequest
 from kalshi_api_keys_client.types import UNSET, Unset
 
-from ._errors import KalshiError, NewKeyError
+from ._errors import KalshiError
 from ._files import write_secret_file
 from ._keypairs import new_private_key, private_pem, public_pem, reseal
-from ._keyspec import Destination, KeySpec, NewKey
+from ._keyspec import Destination, KeySpec, NewKey, NewKeyError
 from ._recovery import cleanup_api, key_ids, may_have_acted, new_keys_named
 from ._redact import shown
 from ._signer import key_type_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from .._errors import NewKeyError
+from .._keyspec import NewKeyError
 from ._console import CommandError, Console, Interrupted
 
 __all__ = ["new_key_failures"]
