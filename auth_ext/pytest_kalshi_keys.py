@@ -1,7 +1,7 @@
 """pytest fixtures for testing code that manages Kalshi API keys, against the bundled fake exchange.
 
 Installing kalshi-api-keys registers this plugin (``pytest11`` entry point ``kalshi-keys``). It
-is a top-level module so that loading it imports nothing but pytest: the SDK, httpx and
+is a top-level module so that loading it imports nothing but pytest: the SDK, httpx2 and
 cryptography load only when a test first asks for one of these fixtures.
 
     def test_my_rotation(kalshi_api, kalshi_exchange):

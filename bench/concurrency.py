@@ -1,5 +1,5 @@
 """Many calls at once on one async client, on each of our async transports, against the serial
-sync rate measured in the same rounds, and against a hand-rolled httpx.AsyncClient."""
+sync rate measured in the same rounds, and against a hand-rolled httpx2.AsyncClient."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeAlias
 
-import httpx
+import httpx2
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
 from kalshi_auth import AsyncTransport
 from report import Row
@@ -27,8 +27,8 @@ METHOD = f"""\
 {CALLS} `get_api_keys` calls gathered at once on one client (`asyncio.gather`), against the same
 uvicorn server; each round also times 200 serial sync calls of ours with the same key, so every
 rate is compared with a serial rate of the same round. Rates are calls per second (**higher is
-better** for A-rows with `>=`). A4 compares costs: ours on httpx's own transport against a
-hand-rolled `httpx.AsyncClient` (which signs all {CALLS} at once, then queues them in its pool),
+better** for A-rows with `>=`). A4 compares costs: ours on httpx2's own transport against a
+hand-rolled `httpx2.AsyncClient` (which signs all {CALLS} at once, then queues them in its pool),
 the time for the whole batch. Every answer must be a 200 verified by
 the server, every round, or the run fails."""
 
@@ -55,7 +55,7 @@ def _ours(server: Server, key: Key, transport: AsyncTransport) -> Make:
 
 def _hand(server: Server, key: Key) -> Make:
     def make() -> tuple[Call, Close]:
-        client = httpx.AsyncClient(auth=hand_rolled_auth(key))
+        client = httpx2.AsyncClient(auth=hand_rolled_auth(key))
 
         async def call() -> object:
             response = await client.get(server.url)
@@ -80,14 +80,14 @@ def bench(server: Server, rounds: int) -> list[Row]:
                 "sync calls", f"{mid['aiohttp']:,.0f}/s", f"{mid['serial']:,.0f}/s",
                 ratio(rate, "aiohttp", "serial"), 1.5, higher_is_better=True,
                 note=f"all {CALLS} answered 200 and verified, every round"),
-            Row(f"{first}b", f"{label}: the same on httpx's own async transport (the default)",
+            Row(f"{first}b", f"{label}: the same on httpx2's own async transport (the default)",
                 f"{mid['httpx']:,.0f}/s", f"{mid['serial']:,.0f}/s",
                 ratio(rate, "httpx", "serial"), higher_is_better=True),
         ]  # fmt: skip
         if label == "Ed25519":
             rows.append(
-                Row("A4", f"Ed25519, {CALLS} concurrent: ours on httpx's transport vs the "
-                    "hand-rolled `httpx.AsyncClient` (time for the batch)",
+                Row("A4", f"Ed25519, {CALLS} concurrent: ours on httpx2's transport vs the "
+                    "hand-rolled `httpx2.AsyncClient` (time for the batch)",
                     f"{statistics.median(seconds['httpx']) * 1e3:.0f} ms",
                     f"{statistics.median(seconds['hand']) * 1e3:.0f} ms",
                     ratio(seconds, "httpx", "hand"), 1.03)

@@ -12,14 +12,14 @@ from timing import Samples, in_turn, median, ms, ratio
 METHOD = """\
 `python -c` per figure, timing only the import statement. I1: a plain `import kalshi_auth`
 (its public names load on first use). I2: what the quick start imports, `from kalshi_auth import
-signed_client` and `from kalshi_api_keys_client.api.api_keys import ApiKeysApi`; httpx, attrs
+signed_client` and `from kalshi_api_keys_client.api.api_keys import ApiKeysApi`; httpx2, attrs
 (the generated models) and cryptography are most of it."""
 
 STATEMENTS = {
     "plain": "import kalshi_auth",
     "quick_start": "from kalshi_auth import signed_client; "
     "from kalshi_api_keys_client.api.api_keys import ApiKeysApi",
-    "httpx": "import httpx",
+    "httpx": "import httpx2",
     "official": "import kalshi_python_sync",
 }
 
@@ -37,9 +37,9 @@ def bench(rounds: int) -> list[Row]:
             t[name].append(_seconds(statement))
     m = {name: median(values) for name, values in t.items()}
     return [
-        Row("I1", "`import kalshi_auth` vs `import httpx` alone", ms(m["plain"]), ms(m["httpx"]),
+        Row("I1", "`import kalshi_auth` vs `import httpx2` alone", ms(m["plain"]), ms(m["httpx"]),
             ratio(t, "plain", "httpx"), 1.30),
-        Row("I2", "the quick start's imports vs `import httpx` alone", ms(m["quick_start"]),
+        Row("I2", "the quick start's imports vs `import httpx2` alone", ms(m["quick_start"]),
             ms(m["httpx"]), ratio(t, "quick_start", "httpx")),
         Row("I3", "the quick start's imports vs `import kalshi_python_sync`",
             ms(m["quick_start"]), ms(m["official"]), ratio(t, "quick_start", "official"), 0.45),

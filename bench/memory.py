@@ -2,7 +2,7 @@
 
 Each figure comes from a fresh interpreter (this file run as a script), with everything
 imported before tracing starts, so it counts what the client allocates, not the imports.
-``tracemalloc`` sees Python's heap (httpx, h11, aiohttp's objects); native buffers are not in it.
+``tracemalloc`` sees Python's heap (httpx2, h11, aiohttp's objects); native buffers are not in it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import tracemalloc
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import httpx
+import httpx2
 import kalshi_auth._aiohttp  # noqa: F401  (imported before tracing, like everything else)
 from cryptography.hazmat.primitives import serialization  # noqa: F401  (key loading's)
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
@@ -42,7 +42,7 @@ def _client_bytes(contender: str, server: Server, key: Key) -> int:
         client = ours(server, key)  # held while measured, like the hand-rolled one below
         ApiKeysApi(client).get_api_keys()
     else:
-        hand = httpx.Client(auth=hand_rolled_auth(key))
+        hand = httpx2.Client(auth=hand_rolled_auth(key))
         hand.get(server.url).json()
     gc.collect()
     held = tracemalloc.get_traced_memory()[0] - before
@@ -53,7 +53,7 @@ def _client_bytes(contender: str, server: Server, key: Key) -> int:
 async def _in_flight_bytes(contender: str, server: Server, key: Key) -> int:
     call: Callable[[], Awaitable[object]]
     if contender == "hand":
-        hand = httpx.AsyncClient(auth=hand_rolled_auth(key))
+        hand = httpx2.AsyncClient(auth=hand_rolled_auth(key))
 
         async def hand_call() -> object:
             return (await hand.get(server.url)).json()
@@ -96,10 +96,10 @@ def bench(server: Server, rounds: int = 3) -> list[Row]:
         return Spread.of([a / b for a, b in zip(values[ours], values[base], strict=True)])
 
     return [
-        Row("M1", "one client after its first call: ours vs the hand-rolled `httpx.Client`",
+        Row("M1", "one client after its first call: ours vs the hand-rolled `httpx2.Client`",
             kib(client["ours"]), kib(client["hand"]), ratio(client, "ours", "hand")),
-        Row("M2", f"{IN_FLIGHT} async calls in flight, peak per call: ours (httpx transport) "
-            "vs the hand-rolled `httpx.AsyncClient`", kib(flight["httpx"]), kib(flight["hand"]),
+        Row("M2", f"{IN_FLIGHT} async calls in flight, peak per call: ours (httpx2 transport) "
+            "vs the hand-rolled `httpx2.AsyncClient`", kib(flight["httpx"]), kib(flight["hand"]),
             ratio(flight, "httpx", "hand")),
         Row("M2b", "the same, ours on the aiohttp transport", kib(flight["aiohttp"]),
             kib(flight["hand"]), ratio(flight, "aiohttp", "hand")),

@@ -1,5 +1,5 @@
 """What the loopback measurements run against: the fake exchange under uvicorn in its own
-process, and the clients we compare with (Kalshi's official SDK, a hand-rolled httpx client)."""
+process, and the clients we compare with (Kalshi's official SDK, a hand-rolled httpx2 client)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from kalshi_auth import AsyncTransport, load_private_key, signed_client
@@ -43,7 +43,7 @@ class Server:
 
     def stats(self) -> dict[str, int]:
         root = self.base_url.removesuffix("/trade-api/v2")
-        data: dict[str, int] = httpx.get(f"{root}/_bench/stats").json()
+        data: dict[str, int] = httpx2.get(f"{root}/_bench/stats").json()
         return data
 
     def verified(self) -> int:
@@ -78,7 +78,7 @@ def uvicorn_exchange(workdir: Path) -> Iterator[Server]:
             try:
                 server.stats()
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the uvicorn fake exchange did not start") from None
                 time.sleep(0.05)
@@ -96,15 +96,15 @@ def ours(server: Server, key: Key, async_transport: AsyncTransport = "httpx") ->
                          base_url=server.base_url, async_transport=async_transport)  # fmt: skip
 
 
-def hand_rolled_auth(key: Key) -> Callable[[httpx.Request], httpx.Request]:
+def hand_rolled_auth(key: Key) -> Callable[[httpx2.Request], httpx2.Request]:
     """What a user could write instead of this SDK: a six-line auth callable for a plain
-    ``httpx.Client``, signing with cryptography."""
+    ``httpx2.Client``, signing with cryptography."""
     return hand_rolled_auth_with(key.key_id, load_private_key(key.path))
 
 
 def hand_rolled_auth_with(
     key_id: str, private: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
-) -> Callable[[httpx.Request], httpx.Request]:
+) -> Callable[[httpx2.Request], httpx2.Request]:
     """hand_rolled_auth for a key already in memory."""
     if isinstance(private, rsa.RSAPrivateKey):
         rsa_key = private
@@ -117,7 +117,7 @@ def hand_rolled_auth_with(
         def sign(message: bytes) -> bytes:
             return ed_key.sign(message)
 
-    def auth(request: httpx.Request) -> httpx.Request:
+    def auth(request: httpx2.Request) -> httpx2.Request:
         stamp = str(int(time.time() * 1000))
         signature = sign((stamp + request.method + request.url.path).encode())
         request.headers.update(

@@ -1,12 +1,12 @@
 """Signing in-process: our signer against one raw sign (the floor), and what KalshiAuth adds to
-an httpx call with no network (signed minus unsigned through an httpx.MockTransport)."""
+an httpx2 call with no network (signed minus unsigned through an httpx2.MockTransport)."""
 
 from __future__ import annotations
 
 import json
 import time
 
-import httpx
+import httpx2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from kalshi_auth import KalshiAuth, KalshiSigner
@@ -22,7 +22,7 @@ METHOD = """\
 - **S1/S1b/S3**: `KalshiSigner.sign("GET", path)` (the three headers) against the key's raw
   `sign` on a prebuilt message: what signing costs beyond the cryptography itself. S1b times the
   official SDK's `KalshiAuth.create_auth_headers` against the same floor.
-- **S2/S2b**: the same `httpx.Client.get` through an `httpx.MockTransport`, unsigned, with
+- **S2/S2b**: the same `httpx2.Client.get` through an `httpx2.MockTransport`, unsigned, with
   `KalshiAuth`, and with the hand-rolled auth callable of the C-rows; per round, what signing
   added (signed - unsigned) over the raw sign (S2), and ours over the hand-rolled one's (S2b)."""
 
@@ -61,8 +61,8 @@ def bench(rsa_key: rsa.RSAPrivateKey, rsa_pem: bytes, rounds: int) -> list[Row]:
 
 def _auth_overhead(key: rsa.RSAPrivateKey, rounds: int) -> list[Row]:
     body = json.dumps({"api_keys": [{"api_key_id": "k", "name": "n", "scopes": ["read"]}]})
-    transport = httpx.MockTransport(
-        lambda request: httpx.Response(
+    transport = httpx2.MockTransport(
+        lambda request: httpx2.Response(
             200, content=body, headers={"Content-Type": "application/json"}
         )
     )
@@ -71,9 +71,9 @@ def _auth_overhead(key: rsa.RSAPrivateKey, rounds: int) -> list[Row]:
     raw_message = signing_message(int(time.time() * 1000), "GET", PATH)
     hand_auth = hand_rolled_auth_with("bench-key", key)
     with (
-        httpx.Client(transport=transport, base_url=base) as plain,
-        httpx.Client(transport=transport, base_url=base, auth=auth) as signed,
-        httpx.Client(transport=transport, base_url=base, auth=hand_auth) as hand,
+        httpx2.Client(transport=transport, base_url=base) as plain,
+        httpx2.Client(transport=transport, base_url=base, auth=auth) as signed,
+        httpx2.Client(transport=transport, base_url=base, auth=hand_auth) as hand,
     ):
         t = interleaved(
             {
@@ -89,13 +89,13 @@ def _auth_overhead(key: rsa.RSAPrivateKey, rounds: int) -> list[Row]:
     added = [s - p for s, p in zip(t["signed"], t["plain"], strict=True)]
     hand_added = [h - p for h, p in zip(t["hand"], t["plain"], strict=True)]
     return [
-        Row("S2", "what `KalshiAuth` adds to an httpx call (signed minus unsigned GET, "
-            "`httpx.MockTransport`) vs the raw sign", ms(median(added)), ms(raw_sign),
+        Row("S2", "what `KalshiAuth` adds to an httpx2 call (signed minus unsigned GET, "
+            "`httpx2.MockTransport`) vs the raw sign", ms(median(added)), ms(raw_sign),
             Spread.of([a / r for a, r in zip(added, t["raw"], strict=True)]), 1.10,
             note=f"unsigned call itself: {ms(median(t['plain']))}"),
         Row("S2b", "the same added cost: `KalshiAuth` vs the hand-rolled auth callable",
             ms(median(added)), ms(median(hand_added)),
             Spread.of([a / h for a, h in zip(added, hand_added, strict=True)]),
-            note="what any httpx auth costs beyond the signature itself: "
+            note="what any httpx2 auth costs beyond the signature itself: "
             f"{ms(median(hand_added) - raw_sign)} for the hand-rolled one"),
     ]  # fmt: skip

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import httpx2
 import pytest
 from kalshi_auth._admission import AsyncSlots, SyncSlots, pool_limit
 
-REQUEST = httpx.Request("GET", "https://kalshi.test/", extensions={"timeout": {"pool": 0.01}})
+REQUEST = httpx2.Request("GET", "https://kalshi.test/", extensions={"timeout": {"pool": 0.01}})
 
 
-def streamed() -> httpx.Response:
-    return httpx.Response(200, stream=httpx.ByteStream(b"body"), request=REQUEST)
+def streamed() -> httpx2.Response:
+    return httpx2.Response(200, stream=httpx2.ByteStream(b"body"), request=REQUEST)
 
 
 def test_a_slot_is_given_back_on_leaving_even_after_an_error() -> None:
     slots = SyncSlots(1)
-    with slots.held(REQUEST), pytest.raises(httpx.PoolTimeout), slots.held(REQUEST):
+    with slots.held(REQUEST), pytest.raises(httpx2.PoolTimeout), slots.held(REQUEST):
         pass  # the only slot is taken
     with pytest.raises(ValueError), slots.held(REQUEST):
         raise ValueError
@@ -33,7 +33,7 @@ def test_a_kept_slot_is_given_back_when_the_stream_closes() -> None:
     slots = SyncSlots(1)
     with slots.held(REQUEST) as hold:
         response = hold.keep_for(streamed())
-    with pytest.raises(httpx.PoolTimeout), slots.held(REQUEST):
+    with pytest.raises(httpx2.PoolTimeout), slots.held(REQUEST):
         pass
     assert response.read() == b"body"
     response.close()
@@ -46,7 +46,7 @@ def test_async_slots_behave_alike() -> None:
         slots = AsyncSlots(1)
         async with slots.held(REQUEST) as hold:
             response = hold.keep_for(streamed())
-        with pytest.raises(httpx.PoolTimeout):
+        with pytest.raises(httpx2.PoolTimeout):
             async with slots.held(REQUEST):
                 pass
         await response.aread()
@@ -68,17 +68,17 @@ def test_no_limit_means_no_waiting() -> None:
 
 def test_the_limit_is_the_pool_that_will_really_be_used() -> None:
     assert pool_limit({}) == 100
-    assert pool_limit({"limits": httpx.Limits(max_connections=3)}) == 3
-    transport = httpx.HTTPTransport(limits=httpx.Limits(max_connections=5))
-    assert pool_limit({"transport": transport, "limits": httpx.Limits(max_connections=3)}) == 5
-    mounted = {"all://": httpx.HTTPTransport(limits=httpx.Limits(max_connections=2))}
+    assert pool_limit({"limits": httpx2.Limits(max_connections=3)}) == 3
+    transport = httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=5))
+    assert pool_limit({"transport": transport, "limits": httpx2.Limits(max_connections=3)}) == 5
+    mounted = {"all://": httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=2))}
     assert pool_limit({"mounts": mounted}) == 2  # a mount may serve the API's host
-    assert pool_limit({"mounts": mounted, "limits": httpx.Limits(max_connections=1)}) == 1
-    assert pool_limit({"mounts": {"all://": None}, "limits": httpx.Limits()}) is None
+    assert pool_limit({"mounts": mounted, "limits": httpx2.Limits(max_connections=1)}) == 1
+    assert pool_limit({"mounts": {"all://": None}, "limits": httpx2.Limits()}) is None
 
 
 def test_a_stream_already_read_and_closed_gives_its_slot_back_at_once() -> None:
-    """Failed before: a response hook that read a streamed body (as httpx's docs advise)
+    """Failed before: a response hook that read a streamed body (as httpx2's docs advise)
     closed it before keep_for wrapped it, so the slot was never given back."""
     slots = SyncSlots(1)
     with slots.held(REQUEST) as hold:

@@ -8,7 +8,7 @@ import logging
 import typing
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from kalshi_api_keys_client import AuthenticatedClient
 from kalshi_api_keys_client.api.api_keys import (
@@ -109,8 +109,8 @@ def test_the_whole_lifecycle_async(live: Exchange) -> None:
 
 
 def _answering(status: int, content: bytes = b"", *, signed: bool) -> AuthenticatedClient:
-    transport = httpx.MockTransport(
-        lambda request: httpx.Response(
+    transport = httpx2.MockTransport(
+        lambda request: httpx2.Response(
             status, content=content, headers={"Content-Type": "application/json"}
         )
     )
@@ -208,8 +208,8 @@ def test_a_success_answer_of_the_wrong_shape_raises_typed(
 ) -> None:
     from kalshi_auth import ResponseFormatError
 
-    answer = httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
-    transport = httpx.MockTransport(lambda request: answer)
+    answer = httpx2.Response(200, content=body, headers={"Content-Type": "application/json"})
+    transport = httpx2.MockTransport(lambda request: answer)
     client = signed_client(
         api_key_id="k1",
         private_key_pem=pkcs1_pem,
@@ -230,24 +230,24 @@ def test_a_generated_key_answer_missing_its_private_key_names_the_field(pkcs1_pe
     from kalshi_auth import ResponseFormatError
 
     body = b'{"api_key_id": "k2", "private_key_renamed": "x"}'
-    answer = httpx.Response(201, content=body, headers={"Content-Type": "application/json"})
+    answer = httpx2.Response(201, content=body, headers={"Content-Type": "application/json"})
     client = signed_client(
         api_key_id="k1",
         private_key_pem=pkcs1_pem,
         base_url="https://kalshi.test/trade-api/v2",
-        httpx_args={"transport": httpx.MockTransport(lambda request: answer)},
+        httpx_args={"transport": httpx2.MockTransport(lambda request: answer)},
     )
     with pytest.raises(ResponseFormatError, match="no 'private_key' field"):
         ApiKeysApi(client).generate_api_key(GenerateApiKeyRequest(name="n"))
 
 
 def test_a_plain_generated_client_gets_the_generators_error_for_a_wrong_shape() -> None:
-    answer = httpx.Response(200, content=b"{}", headers={"Content-Type": "application/json"})
+    answer = httpx2.Response(200, content=b"{}", headers={"Content-Type": "application/json"})
     plain = AuthenticatedClient(base_url="https://kalshi.test/trade-api/v2", token="t")
     plain.set_httpx_client(
-        httpx.Client(
+        httpx2.Client(
             base_url="https://kalshi.test/trade-api/v2",
-            transport=httpx.MockTransport(lambda request: answer),
+            transport=httpx2.MockTransport(lambda request: answer),
         )
     )
     with pytest.raises(UnexpectedStatus):

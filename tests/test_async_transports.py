@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from kalshi_api_keys_client.api.api_keys import AsyncApiKeysApi
 from kalshi_api_keys_client.models import GenerateApiKeyRequest
@@ -153,7 +153,7 @@ def test_a_malformed_answer_is_a_typed_error(
     with pytest.raises(KalshiConnectionError) as err:
         _generate(_client(server.base_url, transport, Sleeps()))
     assert server.requests == 1
-    # Named, not chained: an httpx error holds the request, signature included (see
+    # Named, not chained: an httpx2 error holds the request, signature included (see
     # test_transport_errors.py); the fact that matters rides on the error as a field.
     assert "RemoteProtocolError" in str(err.value) and err.value.__cause__ is None
     assert err.value.may_have_arrived
@@ -180,7 +180,7 @@ def test_a_silent_server_times_out_within_the_read_timeout(
         hold.wait(10)
 
     server = raw_server(silent)
-    client = _client(server.base_url, transport, Sleeps(), timeout=httpx.Timeout(10, read=0.3))
+    client = _client(server.base_url, transport, Sleeps(), timeout=httpx2.Timeout(10, read=0.3))
     started = time.monotonic()
     try:
         with pytest.raises(KalshiTimeoutError, match="timed out"):
@@ -211,8 +211,8 @@ def _limited(slow: tuple[SlowExchange, str, bytes], transport: str, pool: float)
     exchange, base_url, pem = slow
     return signed_client(
         api_key_id=exchange.keys[0].api_key_id, private_key_pem=pem, base_url=base_url,
-        timeout=httpx.Timeout(10.0, pool=pool), retry=RetryPolicy(max_retries=0),
-        httpx_args={"limits": httpx.Limits(max_connections=2)},
+        timeout=httpx2.Timeout(10.0, pool=pool), retry=RetryPolicy(max_retries=0),
+        httpx_args={"limits": httpx2.Limits(max_connections=2)},
         async_transport=transport,  # type: ignore[arg-type]
     )  # fmt: skip
 
@@ -293,7 +293,7 @@ def test_one_aiohttp_client_serves_one_event_loop_after_another(live: Exchange) 
     [
         ({"proxy": "http://127.0.0.1:1"}, "proxy"),
         ({"http2": True}, "http2"),
-        ({"transport": httpx.AsyncHTTPTransport()}, "transport"),
+        ({"transport": httpx2.AsyncHTTPTransport()}, "transport"),
     ],
 )
 def test_settings_aiohttp_would_ignore_are_refused(httpx_args: dict[str, Any], says: str) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from kalshi_api_keys_client.api.api_keys import create_api_key, delete_api_key, generate_api_key
 from kalshi_auth import _newkey, load_private_key
@@ -425,7 +425,7 @@ def test_the_fake_commands_exports_are_absolute_and_quoted(tmp_path: Path, host:
         env = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1) for line in lines[1:])
         assert env["KALSHI_PRIVATE_KEY_PATH"] == str(tmp_path / "my keys" / "boot.pem")
         assert "'" in lines[2]  # the space is quoted for the shell
-        with httpx.Client() as http:
+        with httpx2.Client() as http:
             from kalshi_auth import KalshiAuth
 
             auth = KalshiAuth.from_env(env)
@@ -444,7 +444,7 @@ def test_the_fake_reads_chunked_bodies_and_refuses_other_methods_in_json(shell: 
         yield b'{"name": "chunked",'
         yield b' "scopes": ["read"]}'
 
-    with httpx.Client(auth=auth) as http:
+    with httpx2.Client(auth=auth) as http:
         made = http.post(shell.base_url + "/api_keys/generate", content=chunks())
         assert made.request.headers.get("Transfer-Encoding") == "chunked"
         assert made.status_code == 201, made.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from kalshi_api_keys_client.api.api_keys import get_api_keys
 from kalshi_api_keys_client.models import GetApiKeysResponse
@@ -87,7 +87,7 @@ def test_proxy_prefix_is_signed(rsa_key: object, pkcs1_pem: bytes) -> None:
 
 
 def test_with_headers_and_with_timeout_keep_signing(live: Exchange) -> None:
-    derived = live.client.with_headers({"X-Trace": "1"}).with_timeout(httpx.Timeout(3.0))
+    derived = live.client.with_headers({"X-Trace": "1"}).with_timeout(httpx2.Timeout(3.0))
     assert isinstance(derived, KalshiClient)
     with derived:
         assert get_api_keys.sync(client=derived) is not None
@@ -186,17 +186,17 @@ def test_an_undocumented_2xx_under_a_percent_encoded_base_path_still_raises(
 ) -> None:
     """Failed before: the documented-status table was keyed on the decoded path, so under
     ``/kalshi%20prod`` no operation matched and a 200 for generate came back as ``None``."""
-    import httpx
+    import httpx2
     from kalshi_api_keys_client.api.api_keys import generate_api_key
     from kalshi_api_keys_client.models import GenerateApiKeyRequest
     from kalshi_auth import UnexpectedStatusError
 
-    answer = httpx.Response(200, json={"api_key_id": "k2", "private_key": "x"})
+    answer = httpx2.Response(200, json={"api_key_id": "k2", "private_key": "x"})
     client = signed_client(
         api_key_id="k1",
         private_key_pem=pkcs1_pem,
         base_url="https://proxy.test/kalshi%20prod/trade-api/v2",
-        httpx_args={"transport": httpx.MockTransport(lambda request: answer)},
+        httpx_args={"transport": httpx2.MockTransport(lambda request: answer)},
     )
     with pytest.raises(UnexpectedStatusError):
         generate_api_key.sync(client=client, body=GenerateApiKeyRequest(name="n"))

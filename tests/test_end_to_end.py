@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
@@ -200,7 +200,7 @@ def test_tampered_or_missing_headers_over_http(live: Exchange, header: str | Non
         ]
     else:
         del headers[header]
-    response = httpx.get(live.base_url + "/api_keys", headers=headers)
+    response = httpx2.get(live.base_url + "/api_keys", headers=headers)
     assert response.status_code == 401
     details = response.json()["error"]["details"]
     assert details == ("INCORRECT_API_KEY_SIGNATURE" if header is None else "MISSING_AUTH_HEADERS")

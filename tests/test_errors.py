@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -91,12 +91,12 @@ def client_answering(
     body: bytes,
     *,
     raise_on_error: bool = True,
-    seen: list[httpx.Request] | None = None,
+    seen: list[httpx2.Request] | None = None,
 ) -> KalshiClient:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         if seen is not None:
             seen.append(request)
-        return httpx.Response(status, content=body)
+        return httpx2.Response(status, content=body)
 
     return signed_client(
         api_key_id="key-id",
@@ -104,7 +104,7 @@ def client_answering(
         base_url="https://kalshi.test/trade-api/v2",
         retry=RetryPolicy(max_retries=0),
         raise_on_error=raise_on_error,
-        httpx_args={"transport": httpx.MockTransport(handler)},
+        httpx_args={"transport": httpx2.MockTransport(handler)},
     )
 
 
@@ -172,7 +172,7 @@ def test_401_messages_name_the_likely_cause(body: bytes, hint: str, cause: str |
 
 
 def test_error_never_carries_request_headers() -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
     with pytest.raises(AuthenticationError) as err:
         get_api_keys.sync(client=client_answering(401, NESTED_BAD_SIG, seen=seen))
     signature = seen[0].headers["KALSHI-ACCESS-SIGNATURE"]
@@ -203,7 +203,7 @@ def test_403_names_both_reasons_kalshi_gives(call: str, says: str) -> None:
 
 
 def test_redirect_is_an_error_not_followed() -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
     client = client_answering(301, b"", seen=seen)
     with pytest.raises(KalshiAPIError, match="Redirects are not followed") as err:
         get_api_keys.sync(client=client)

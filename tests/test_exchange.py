@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -265,7 +265,7 @@ def test_every_operation_answers_spec_valid_401_and_500(
 
 def test_the_served_date_header_follows_the_exchange_clock() -> None:
     exchange = FakeExchange(clock=lambda: 1_000_000_000.0)
-    with serve(exchange) as running, httpx.Client() as client:
+    with serve(exchange) as running, httpx2.Client() as client:
         response = client.get(running.base_url + "/api_keys")
     assert response.status_code == 401  # unsigned; the header comes with every answer
     assert response.headers["Date"] == "Sun, 09 Sep 2001 01:46:40 GMT"

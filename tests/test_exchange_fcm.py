@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kalshi_api_keys_client.api.api_keys import create_api_key, generate_api_key, get_api_keys
@@ -53,14 +53,14 @@ def client_for(running: RunningExchange) -> KalshiClient:
 
 def raw_call(
     running: RunningExchange, method: str, path: str, body: dict[str, Any] | None = None
-) -> httpx.Response:
+) -> httpx2.Response:
     """One signed request over HTTP, its answer checked against openapi.yaml."""
     key = running.exchange.add_key(name="raw")
     assert key.private_key_pem is not None
     auth = KalshiAuth.from_pem(key.api_key_id, key.private_key_pem)
-    with httpx.Client(base_url=running.base_url, auth=auth) as http:
+    with httpx2.Client(base_url=running.base_url, auth=auth) as http:
         response = http.request(method, path, json=body)
-    spec_path = httpx.URL(running.base_url).path + path.split("?")[0]
+    spec_path = httpx2.URL(running.base_url).path + path.split("?")[0]
     SPEC.validate_response(
         MockRequest("https://external-api.kalshi.com", method.lower(), spec_path),
         MockResponse(

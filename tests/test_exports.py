@@ -30,7 +30,7 @@ def test_every_public_name_is_documented(name: str) -> None:
 
 
 def test_a_plain_import_loads_nothing_heavy() -> None:
-    """`import kalshi_auth` defers httpx, cryptography and the generated client to first use."""
+    """`import kalshi_auth` defers httpx2, cryptography and the generated client to first use."""
     import subprocess
     import sys
 

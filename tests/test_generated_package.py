@@ -110,3 +110,21 @@ def test_error_response_accepts_the_nested_wire_shape() -> None:
     parsed = ErrorResponse.from_dict(nested)
     assert parsed.code is UNSET
     assert parsed["error"] == nested["error"]
+
+
+def test_the_generated_package_is_on_httpx2_only() -> None:
+    """The generator writes httpx; the post-hook in generator-config.yml rewrites it to httpx2.
+    Failed before the move: every endpoint module imported httpx."""
+    import re
+    from pathlib import Path
+
+    import kalshi_api_keys_client
+
+    root = Path(kalshi_api_keys_client.__file__).parent
+    mentions = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if re.search(r"\bhttpx\b|\bhttpcore\b", path.read_text(encoding="utf-8"))
+    }
+    assert mentions == set()
+    assert "import httpx2" in (root / "client.py").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
@@ -88,11 +88,11 @@ def in_process(
     replace the first answer (e.g. lose it) after the exchange has acted on the request."""
     calls: list[int] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         answer = exchange.handle(
             request.method, request.url.raw_path.decode(), request.headers, request.read()
         )
-        response = httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+        response = httpx2.Response(answer.status, headers=answer.headers, content=answer.body)
         calls.append(1)
         if first is not None and len(calls) == 1:
             return first(request, response)  # type: ignore[no-any-return]
@@ -100,7 +100,7 @@ def in_process(
 
     return signed_client(
         api_key_id=key_id, private_key_pem=pem, base_url=BASE, retry=retry or RetryPolicy(),
-        httpx_args={"transport": httpx.MockTransport(handler)},
+        httpx_args={"transport": httpx2.MockTransport(handler)},
     )  # fmt: skip
 
 
@@ -120,13 +120,13 @@ def in_process(
     ids=["pem", "pem-one-line", "space", "control", "non-ascii", "too-long"],
 )
 def test_impossible_key_ids_are_refused_before_anything_is_sent(key_id: str) -> None:
-    sent: list[httpx.Request] = []
+    sent: list[httpx2.Request] = []
 
-    def record(request: httpx.Request) -> httpx.Response:
+    def record(request: httpx2.Request) -> httpx2.Response:
         sent.append(request)
-        return httpx.Response(200)
+        return httpx2.Response(200)
 
-    transport = httpx.MockTransport(record)
+    transport = httpx2.MockTransport(record)
     with pytest.raises(KeyLoadError) as err:
         signed_client(
             environ={"KALSHI_API_KEY_ID": key_id, "KALSHI_PRIVATE_KEY_PEM": ed25519_pem().decode()},
@@ -153,17 +153,17 @@ def test_an_illegal_header_is_not_retried_nor_quoted(live: Exchange) -> None:
 # -- 2. retries tell the truth ---------------------------------------------------------------
 
 
-def _lose(request: httpx.Request, response: httpx.Response) -> httpx.Response:
-    raise httpx.ReadTimeout("answer lost", request=request)
+def _lose(request: httpx2.Request, response: httpx2.Response) -> httpx2.Response:
+    raise httpx2.ReadTimeout("answer lost", request=request)
 
 
-def _bad_gateway(request: httpx.Request, response: httpx.Response) -> httpx.Response:
-    return httpx.Response(502, content=b"<html>502</html>")
+def _bad_gateway(request: httpx2.Request, response: httpx2.Response) -> httpx2.Response:
+    return httpx2.Response(502, content=b"<html>502</html>")
 
 
 @pytest.mark.parametrize("lost", [_lose, _bad_gateway], ids=["read-timeout", "proxy-502"])
 def test_a_retried_delete_that_finds_the_key_gone_has_succeeded(
-    lost: Callable[..., httpx.Response], caplog: pytest.LogCaptureFixture
+    lost: Callable[..., httpx2.Response], caplog: pytest.LogCaptureFixture
 ) -> None:
     exchange = FakeExchange()
     admin, victim = exchange.add_key(name="admin"), exchange.add_key(name="victim")
@@ -209,11 +209,11 @@ def test_a_plain_404_still_raises(live: Exchange) -> None:
 )
 def test_retry_after_is_honoured_within_the_policy(header: str | None, expected: float) -> None:
     sleeps = Sleeps()
-    answers = iter([httpx.Response(429, headers={"Retry-After": header} if header else {}),
-                    httpx.Response(200, json={"api_keys": []})])  # fmt: skip
+    answers = iter([httpx2.Response(429, headers={"Retry-After": header} if header else {}),
+                    httpx2.Response(200, json={"api_keys": []})])  # fmt: skip
     client = signed_client(
         api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE, retry=policy(sleeps),
-        httpx_args={"transport": httpx.MockTransport(lambda r: next(answers))},
+        httpx_args={"transport": httpx2.MockTransport(lambda r: next(answers))},
     )  # fmt: skip
     ApiKeysApi(client).get_api_keys()
     assert sleeps == [expected]
@@ -222,11 +222,11 @@ def test_retry_after_is_honoured_within_the_policy(header: str | None, expected:
 def test_retry_after_as_an_http_date() -> None:
     sleeps = Sleeps()
     when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 5))
-    answers = iter([httpx.Response(503, headers={"Retry-After": when}),
-                    httpx.Response(200, json={"api_keys": []})])  # fmt: skip
+    answers = iter([httpx2.Response(503, headers={"Retry-After": when}),
+                    httpx2.Response(200, json={"api_keys": []})])  # fmt: skip
     client = signed_client(
         api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE, retry=policy(sleeps),
-        httpx_args={"transport": httpx.MockTransport(lambda r: next(answers))},
+        httpx_args={"transport": httpx2.MockTransport(lambda r: next(answers))},
     )  # fmt: skip
     ApiKeysApi(client).get_api_keys()
     assert len(sleeps) == 1 and 3.0 <= sleeps[0] <= 5.0
@@ -263,8 +263,8 @@ def test_malformed_base_urls_are_configuration_errors(base_url: str, says: str) 
 
 
 @pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1.0, 0.0,
-                                     httpx.Timeout(5.0, read=float("inf"))])  # fmt: skip
-def test_impossible_timeouts_are_configuration_errors(timeout: float | httpx.Timeout) -> None:
+                                     httpx2.Timeout(5.0, read=float("inf"))])  # fmt: skip
+def test_impossible_timeouts_are_configuration_errors(timeout: float | httpx2.Timeout) -> None:
     with pytest.raises(ConfigurationError, match="timeout"):
         signed_client(api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE,
                       timeout=timeout)  # fmt: skip
@@ -283,12 +283,12 @@ def test_impossible_timeouts_are_configuration_errors(timeout: float | httpx.Tim
 def test_unreadable_success_bodies_are_typed(
     headers: dict[str, str], body: bytes, error: type[KalshiError] | None
 ) -> None:
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(body))
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers=headers, stream=httpx2.ByteStream(body))
 
     client = signed_client(
         api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE,
-        httpx_args={"transport": httpx.MockTransport(answer)},
+        httpx_args={"transport": httpx2.MockTransport(answer)},
     )  # fmt: skip
     if error is None:
         assert ApiKeysApi(client).get_api_keys().api_keys == []
@@ -305,18 +305,18 @@ def test_unreadable_success_bodies_are_typed(
 def test_an_undocumented_2xx_from_the_free_functions_raises_too(
     status: int, call: Callable[[KalshiClient], object]
 ) -> None:
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, json={"api_keys": [], "api_key_id": "k", "private_key": "p"})
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(status, json={"api_keys": [], "api_key_id": "k", "private_key": "p"})
 
     client = signed_client(
         api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE,
-        httpx_args={"transport": httpx.MockTransport(answer)},
+        httpx_args={"transport": httpx2.MockTransport(answer)},
     )  # fmt: skip
     with pytest.raises(UnexpectedStatusError, match=str(status)):
         call(client)
     opted_out = signed_client(
         api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE, raise_on_error=False,
-        httpx_args={"transport": httpx.MockTransport(answer)},
+        httpx_args={"transport": httpx2.MockTransport(answer)},
     )  # fmt: skip
     assert call(opted_out) is None  # the generated behaviour, as documented
 
@@ -400,9 +400,9 @@ def test_httpx_args_cannot_override_what_signed_client_controls(name: str) -> No
 def test_signing_cannot_be_dropped_by_replacing_the_httpx_client() -> None:
     client = signed_client(api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE)
     with pytest.raises(ConfigurationError, match="drop signing"):
-        client.set_httpx_client(httpx.Client())
+        client.set_httpx_client(httpx2.Client())
     with pytest.raises(ConfigurationError, match="drop signing"):
-        client.set_async_httpx_client(httpx.AsyncClient())
+        client.set_async_httpx_client(httpx2.AsyncClient())
 
 
 @pytest.mark.parametrize("extra", [{"private_key_password": "pw"}, {"clock": lambda: 0.0},
@@ -439,8 +439,8 @@ def _one_slot_client(slow: tuple[FakeExchange, str, bytes], pool: float) -> Kals
     exchange, base_url, pem = slow
     return signed_client(
         api_key_id=exchange.keys[0].api_key_id, private_key_pem=pem, base_url=base_url,
-        timeout=httpx.Timeout(10.0, pool=pool), retry=RetryPolicy(max_retries=0),
-        httpx_args={"transport": httpx.HTTPTransport(limits=httpx.Limits(max_connections=1))},
+        timeout=httpx2.Timeout(10.0, pool=pool), retry=RetryPolicy(max_retries=0),
+        httpx_args={"transport": httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=1))},
     )  # fmt: skip
 
 
@@ -529,11 +529,11 @@ def test_a_redirect_to_another_origin_never_carries_the_signature(
 ) -> None:
     url, seen = redirecting
     auth = KalshiAuth(KalshiSigner("k", ed25519.Ed25519PrivateKey.generate()))
-    with httpx.Client(auth=auth, follow_redirects=True) as http:
+    with httpx2.Client(auth=auth, follow_redirects=True) as http:
         assert http.get(url).status_code == 200
 
     async def fetch() -> int:
-        async with httpx.AsyncClient(auth=auth, follow_redirects=True) as client:
+        async with httpx2.AsyncClient(auth=auth, follow_redirects=True) as client:
             return (await client.get(url)).status_code
 
     assert asyncio.run(fetch()) == 200
@@ -543,28 +543,28 @@ def test_a_redirect_to_another_origin_never_carries_the_signature(
 
 
 def test_a_transport_that_cannot_be_guarded_is_refused_loudly() -> None:
-    # A transport without httpcore's tracing (here MockTransport) cannot have the headers
+    # A transport without httpcore2's tracing (here MockTransport) cannot have the headers
     # stripped on the way: the call is refused instead of passing unnoticed.
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         if request.url.host == "kalshi.test":
-            return httpx.Response(302, headers={"Location": "https://elsewhere.test/steal"})
-        return httpx.Response(200)
+            return httpx2.Response(302, headers={"Location": "https://elsewhere.test/steal"})
+        return httpx2.Response(200)
 
     auth = KalshiAuth(KalshiSigner("k", ed25519.Ed25519PrivateKey.generate()))
-    transport = httpx.MockTransport(handler)
+    transport = httpx2.MockTransport(handler)
     with (
-        httpx.Client(auth=auth, transport=transport, follow_redirects=True) as http,
+        httpx2.Client(auth=auth, transport=transport, follow_redirects=True) as http,
         pytest.raises(ConfigurationError, match=r"another origin \(elsewhere.test\)"),
     ):
         http.get("https://kalshi.test/trade-api/v2/api_keys")
-    with httpx.Client(auth=auth, transport=transport) as http:  # httpx's default: not followed
+    with httpx2.Client(auth=auth, transport=transport) as http:  # httpx2's default: not followed
         assert http.get("https://kalshi.test/trade-api/v2/api_keys").status_code == 302
 
 
 def test_plain_http_is_signed_only_to_loopback() -> None:
     auth = KalshiAuth(KalshiSigner("k", ed25519.Ed25519PrivateKey.generate()))
-    transport = httpx.MockTransport(lambda r: httpx.Response(200))
-    with httpx.Client(auth=auth, transport=transport) as http:
+    transport = httpx2.MockTransport(lambda r: httpx2.Response(200))
+    with httpx2.Client(auth=auth, transport=transport) as http:
         with pytest.raises(ConfigurationError, match="plain http"):
             http.get("http://kalshi.test/trade-api/v2/api_keys")
         assert http.get("http://127.0.0.1:1/trade-api/v2/api_keys").status_code == 200
@@ -590,7 +590,9 @@ def rewriting_proxy(request: pytest.FixtureRequest) -> Iterator[tuple[FakeExchan
                 path = self.path.replace(prefix, "/trade-api/v2", 1)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                answer = httpx.request(self.command, upstream + path, headers=headers, content=body)
+                answer = httpx2.request(
+                    self.command, upstream + path, headers=headers, content=body
+                )
                 self.send_response(answer.status_code)
                 self.send_header("Content-Type", answer.headers.get("content-type", "text/plain"))
                 self.send_header("Content-Length", str(len(answer.content)))
@@ -713,7 +715,7 @@ def test_crlf_escapes_in_an_environment_pem(rsa_key: rsa.RSAPrivateKey) -> None:
 def test_a_base_url_without_trade_api_v2_gets_a_hint() -> None:
     client = signed_client(
         api_key_id="k", private_key_pem=ed25519_pem(), base_url="https://kalshi.test",
-        httpx_args={"transport": httpx.MockTransport(lambda r: httpx.Response(404))},
+        httpx_args={"transport": httpx2.MockTransport(lambda r: httpx2.Response(404))},
     )  # fmt: skip
     with pytest.raises(NotFoundError, match="base_url should end with it"):
         ApiKeysApi(client).get_api_keys()

@@ -20,7 +20,7 @@ def test_a_call_after_close_raises_client_closed(live: Exchange) -> None:
     live.client.close()
     with pytest.raises(ClientClosedError) as caught:
         ApiKeysApi(live.client).get_api_keys()
-    assert isinstance(caught.value, RuntimeError)  # code that caught httpx's RuntimeError
+    assert isinstance(caught.value, RuntimeError)  # code that caught httpx2's RuntimeError
     assert not caught.value.may_have_arrived
     assert "the client was closed." in str(caught.value)
 
@@ -109,18 +109,18 @@ def test_a_hook_that_reads_a_stream_does_not_keep_its_slot(
     live: Exchange, pkcs1_pem: bytes
 ) -> None:
     """Failed before: after ``max_connections`` such calls every call timed out in the pool."""
-    import httpx
+    import httpx2
 
-    def read_body(response: httpx.Response) -> None:
+    def read_body(response: httpx2.Response) -> None:
         response.read()
 
     client = signed_client(
         api_key_id=live.key.api_key_id,
         private_key_pem=pkcs1_pem,
         base_url=live.base_url,
-        timeout=httpx.Timeout(5.0, pool=0.5),
+        timeout=httpx2.Timeout(5.0, pool=0.5),
         httpx_args={
-            "limits": httpx.Limits(max_connections=1),
+            "limits": httpx2.Limits(max_connections=1),
             "event_hooks": {"response": [read_body]},
         },
     )

@@ -1,6 +1,6 @@
 """Every private name ``kalshi_auth._internals`` relies on still exists, and only it uses them.
 
-Run this first after upgrading httpx, httpcore or aiohttp: each test names the internal and
+Run this first after upgrading httpx2, httpcore2 or aiohttp: each test names the internal and
 the version ``_internals`` was checked against. The behaviour they buy is tested through the
 clients in ``test_lean_client.py``.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from threading import Thread
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from kalshi_auth import _internals
 
@@ -36,20 +36,20 @@ def test_no_other_module_uses_a_librarys_internals() -> None:
 
 
 def test_httpx_client_merge_url_and_cookie_jar_exist() -> None:
-    """httpx 0.28.1: ``Client._merge_url(url)`` joins base_url; ``Client._cookies`` is the jar."""
-    for cls in (httpx.Client, httpx.AsyncClient):
+    """httpx2 2.16.2: ``Client._merge_url(url)`` joins base_url; ``Client._cookies`` is the jar."""
+    for cls in (httpx2.Client, httpx2.AsyncClient):
         client = cls(base_url="https://kalshi.test/trade-api/v2")
         merge = client._merge_url
         assert str(merge("/api_keys")) == "https://kalshi.test/trade-api/v2/api_keys"
-        assert isinstance(client._cookies, httpx.Cookies)
-    assert callable(httpx.Cookies.extract_cookies)
+        assert isinstance(client._cookies, httpx2.Cookies)
+    assert callable(httpx2.Cookies.extract_cookies)
 
 
 def test_httpx_transports_keep_httpcores_pool_limit() -> None:
-    """httpx 0.28.1 ``HTTPTransport._pool`` is httpcore 1.0.9's pool, with ``_max_connections``."""
-    limits = httpx.Limits(max_connections=7)
-    sync = httpx.HTTPTransport(limits=limits)
-    asynchronous = httpx.AsyncHTTPTransport(limits=limits)
+    """httpx2 2.16.2 ``HTTPTransport._pool``: httpcore2 2.16.2's pool, with ``_max_connections``."""
+    limits = httpx2.Limits(max_connections=7)
+    sync = httpx2.HTTPTransport(limits=limits)
+    asynchronous = httpx2.AsyncHTTPTransport(limits=limits)
     assert sync._pool._max_connections == 7
     assert asynchronous._pool._max_connections == 7
     assert _internals.transport_pool_limit(sync) == 7
@@ -57,12 +57,12 @@ def test_httpx_transports_keep_httpcores_pool_limit() -> None:
 
 
 def test_httpx_clients_keep_transports_and_httpcores_pools_their_backend() -> None:
-    """httpx 0.28.1 ``Client._transport``/``Client._mounts``; httpcore 1.0.9
+    """httpx2 2.16.2 ``Client._transport``/``Client._mounts``; httpcore2 2.16.2
     ``ConnectionPool._network_backend``: a signed client's pools all honour call deadlines."""
     from kalshi_auth._deadline import DeadlineBackend
 
-    mount = httpx.HTTPTransport()
-    client = httpx.Client(mounts={"all://other.test": mount})
+    mount = httpx2.HTTPTransport()
+    client = httpx2.Client(mounts={"all://other.test": mount})
     assert client._transport._pool._network_backend is not None  # type: ignore[attr-defined]
     assert list(client._mounts.values()) == [mount]
     assert _internals.bound_by_call_deadline(client) == 2
@@ -91,9 +91,9 @@ def server() -> Iterator[str]:
 
 
 def test_httpcore_names_the_request_headers_event(server: str) -> None:
-    """httpcore 1.0.9 traces ``http11.send_request_headers.started`` with the request."""
+    """httpcore2 2.16.2 traces ``http11.send_request_headers.started`` with the request."""
     events: list[tuple[str, Any]] = []
-    with httpx.Client() as client:
+    with httpx2.Client() as client:
         client.get(server, extensions={"trace": lambda name, info: events.append((name, info))})
     started = [info for name, info in events if name.endswith(_internals.REQUEST_HEADERS_EVENT)]
     assert len(started) == 1

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from threading import Thread
 
-import httpx
+import httpx2
 import pytest
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi, get_api_keys
 from kalshi_auth import KalshiClient, RetryPolicy, signed_client
@@ -65,7 +65,7 @@ def test_a_reassigned_base_url_is_used(live: Exchange) -> None:
                            base_url="http://127.0.0.1:9/trade-api/v2")  # fmt: skip
     http = client.get_httpx_client()
     with client:
-        http.base_url = httpx.URL(live.base_url)
+        http.base_url = httpx2.URL(live.base_url)
         assert len(ApiKeysApi(client).get_api_keys().api_keys) == 1
     (request,) = live.exchange.requests
     assert request.authenticated and request.path == "/trade-api/v2/api_keys"
@@ -95,19 +95,19 @@ class FailingHook:
     def __init__(self) -> None:
         self.failing = True
 
-    def __call__(self, request: httpx.Request) -> None:
+    def __call__(self, request: httpx2.Request) -> None:
         if self.failing:
             raise RuntimeError("a request hook failed")
 
-    async def asynchronous(self, request: httpx.Request) -> None:
+    async def asynchronous(self, request: httpx2.Request) -> None:
         self(request)
 
 
 def _one_slot(live: Exchange, hook: object) -> KalshiClient:
     return signed_client(
         api_key_id=live.key.api_key_id, private_key_pem=live.pem, base_url=live.base_url,
-        timeout=httpx.Timeout(5.0, pool=0.2), retry=RetryPolicy(max_retries=0),
-        httpx_args={"limits": httpx.Limits(max_connections=1), "event_hooks": {"request": [hook]}},
+        timeout=httpx2.Timeout(5.0, pool=0.2), retry=RetryPolicy(max_retries=0),
+        httpx_args={"limits": httpx2.Limits(max_connections=1), "event_hooks": {"request": [hook]}},
     )  # fmt: skip
 
 

@@ -51,7 +51,51 @@ def test_wheel_ships_both_typed_packages(tmp_path: Path) -> None:
         for line in metadata.decode().splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     )
-    assert requires == ["attrs", "cryptography", "httpx", "sniffio"]
+    assert requires == ["attrs", "cryptography", "httpx2", "sniffio"]
+    assert not _installs_httpx(requires)
+
+
+def _installs_httpx(requirements: list[str]) -> bool:
+    """Whether installing ``requirements`` brings an ``httpx``/``httpcore`` distribution, as
+    the installed distributions' own metadata says (followed transitively)."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = list(requirements)
+    while todo:
+        name = todo.pop().lower().replace("_", "-")
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return bool(seen & {"httpx", "httpcore"})
+
+
+def test_the_runtime_never_imports_httpx() -> None:
+    """httpx2 is the HTTP stack: a signed call, sync and async, loads no httpx or httpcore
+    (the dev venv has them, for the generator)."""
+    script = (
+        "import asyncio, sys\n"
+        "from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi\n"
+        "from kalshi_auth import signed_client\n"
+        "from kalshi_auth.testing import FakeExchange, serve\n"
+        "exchange = FakeExchange(); key = exchange.add_key(name='k')\n"
+        "with serve(exchange) as running:\n"
+        "    client = signed_client(api_key_id=key.api_key_id,\n"
+        "        private_key_pem=key.private_key_pem, base_url=running.base_url)\n"
+        "    ApiKeysApi(client).get_api_keys()\n"
+        "    asyncio.run(AsyncApiKeysApi(client).get_api_keys())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'httpcore')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def _pyproject() -> dict[str, Any]:

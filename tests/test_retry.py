@@ -7,7 +7,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 
-import httpx
+import httpx2
 import pytest
 from kalshi_api_keys_client.api.api_keys import delete_api_key, generate_api_key, get_api_keys
 from kalshi_api_keys_client.models import GenerateApiKeyRequest
@@ -191,9 +191,9 @@ def test_retry_after_within_max_delay_is_waited_exactly() -> None:
     assert p.delay_after("GET", 0, status_code=429, retry_after=8.5) is None
 
 
-def _answers(*responses: httpx.Response) -> httpx.MockTransport:
+def _answers(*responses: httpx2.Response) -> httpx2.MockTransport:
     queue = iter(responses)
-    return httpx.MockTransport(lambda request: next(queue))
+    return httpx2.MockTransport(lambda request: next(queue))
 
 
 def test_a_retry_after_longer_than_the_policy_allows_raises_at_once_with_the_wait(
@@ -205,7 +205,7 @@ def test_a_retry_after_longer_than_the_policy_allows_raises_at_once_with_the_wai
         private_key_pem=pkcs1_pem,
         base_url="https://kalshi.test/trade-api/v2",
         retry=policy(sleeps),
-        httpx_args={"transport": _answers(httpx.Response(429, headers={"Retry-After": "60"}))},
+        httpx_args={"transport": _answers(httpx2.Response(429, headers={"Retry-After": "60"}))},
     )
     with pytest.raises(RateLimitError) as caught:
         get_api_keys.sync(client=client)
@@ -222,7 +222,7 @@ def test_a_retry_after_past_the_deadline_raises_with_the_wait(pkcs1_pem: bytes) 
         private_key_pem=pkcs1_pem,
         base_url="https://kalshi.test/trade-api/v2",
         retry=policy(sleeps, deadline=deadline),
-        httpx_args={"transport": _answers(httpx.Response(503, headers={"Retry-After": "5"}))},
+        httpx_args={"transport": _answers(httpx2.Response(503, headers={"Retry-After": "5"}))},
     )
     with pytest.raises(ServerError) as caught:
         get_api_keys.sync(client=client)

@@ -1,6 +1,6 @@
 """KalshiSigner and KalshiAuth: verified signatures over exactly the right bytes.
 
-Unit tests drive the auth generator by hand (as httpx's own tests do); test_client.py and
+Unit tests drive the auth generator by hand (as httpx2's own tests do); test_client.py and
 test_end_to_end.py cover the same objects through real sync and async clients.
 """
 
@@ -11,7 +11,7 @@ import base64
 import threading
 from urllib.parse import quote
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from hypothesis import given, settings
@@ -26,7 +26,7 @@ def signer(key: rsa.RSAPrivateKey, now: float = 1_703_123_456.789) -> KalshiSign
     return KalshiSigner(KEY_ID, key, clock=lambda: now)
 
 
-def verified(key: rsa.RSAPrivateKey, request: httpx.Request, path: str) -> bool:
+def verified(key: rsa.RSAPrivateKey, request: httpx2.Request, path: str) -> bool:
     return verify_signature(
         key.public_key(),
         request.headers["KALSHI-ACCESS-SIGNATURE"],
@@ -109,24 +109,24 @@ def test_repr_hides_the_key(rsa_key: rsa.RSAPrivateKey) -> None:
 
 def test_auth_flow_driven_by_hand(rsa_key: rsa.RSAPrivateKey) -> None:
     auth = KalshiAuth(signer(rsa_key))
-    request = httpx.Request("GET", "https://demo-api.kalshi.co/trade-api/v2/api_keys?limit=5")
+    request = httpx2.Request("GET", "https://demo-api.kalshi.co/trade-api/v2/api_keys?limit=5")
     flow = auth.sync_auth_flow(request)
     sent = next(flow)
     assert sent is request
     assert verified(rsa_key, sent, "/trade-api/v2/api_keys")
     with pytest.raises(StopIteration):
-        flow.send(httpx.Response(200, json={"api_keys": []}))
+        flow.send(httpx2.Response(200, json={"api_keys": []}))
 
 
 def test_async_auth_flow_driven_by_hand(rsa_key: rsa.RSAPrivateKey) -> None:
     auth = KalshiAuth(signer(rsa_key))
 
-    async def drive() -> httpx.Request:
-        request = httpx.Request("DELETE", "https://h/trade-api/v2/api_keys/abc")
+    async def drive() -> httpx2.Request:
+        request = httpx2.Request("DELETE", "https://h/trade-api/v2/api_keys/abc")
         flow = auth.async_auth_flow(request)
         sent = await flow.__anext__()
         with pytest.raises(StopAsyncIteration):
-            await flow.asend(httpx.Response(204))
+            await flow.asend(httpx2.Response(204))
         return sent
 
     sent = asyncio.run(drive())
@@ -137,7 +137,7 @@ def test_percent_encoded_path_parameters_are_signed_as_sent(rsa_key: rsa.RSAPriv
     auth = KalshiAuth(signer(rsa_key))
     key_id = "a/b c%d?e"
     url = f"https://h/kalshi/trade-api/v2/api_keys/{quote(key_id, safe='')}"
-    request = next(auth.sync_auth_flow(httpx.Request("DELETE", url)))
+    request = next(auth.sync_auth_flow(httpx2.Request("DELETE", url)))
     assert request.url.raw_path == b"/kalshi/trade-api/v2/api_keys/a%2Fb%20c%25d%3Fe"
     assert verified(rsa_key, request, "/kalshi/trade-api/v2/api_keys/a%2Fb%20c%25d%3Fe")
     assert not verified(rsa_key, request, "/kalshi/trade-api/v2/api_keys/a/b c%d?e")
@@ -168,14 +168,14 @@ def test_property_any_prefix_path_and_query(
     method: str,
 ) -> None:
     encoded = "".join("/" + quote(part, safe="") for part in prefix + path)
-    request = httpx.Request(method, "https://example.test" + encoded, params=query)
+    request = httpx2.Request(method, "https://example.test" + encoded, params=query)
     next(KalshiAuth(signer(rsa_key)).sync_auth_flow(request))
     assert request.url.raw_path.split(b"?")[0].decode() == encoded
     assert verified(rsa_key, request, encoded)
 
 
 def test_dot_segments_are_signed_as_sent(rsa_key: rsa.RSAPrivateKey) -> None:
-    request = httpx.Request("GET", "https://h/trade-api/v2/x/../api_keys/./")
+    request = httpx2.Request("GET", "https://h/trade-api/v2/x/../api_keys/./")
     next(KalshiAuth(signer(rsa_key)).sync_auth_flow(request))
     assert request.url.raw_path == b"/trade-api/v2/api_keys/"
     assert verified(rsa_key, request, "/trade-api/v2/api_keys/")
@@ -188,7 +188,7 @@ def test_one_auth_shared_by_threads(rsa_key: rsa.RSAPrivateKey) -> None:
     def work(n: int) -> None:
         for i in range(20):
             path = f"/trade-api/v2/api_keys/{n}-{i}"
-            request = next(auth.sync_auth_flow(httpx.Request("DELETE", "https://h" + path)))
+            request = next(auth.sync_auth_flow(httpx2.Request("DELETE", "https://h" + path)))
             if not verified(rsa_key, request, path):
                 failures.append(path)
 
@@ -273,19 +273,19 @@ def test_ed25519_repr_names_the_type_never_the_key(ed_key: ed25519.Ed25519Privat
 
 
 def test_ed25519_auth_signs_sync_and_async_requests(ed_key: ed25519.Ed25519PrivateKey) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
-        return httpx.Response(200)
+        return httpx2.Response(200)
 
     auth = KalshiAuth(KalshiSigner(KEY_ID, ed_key))
-    transport = httpx.MockTransport(handler)
-    with httpx.Client(auth=auth, transport=transport) as client:
+    transport = httpx2.MockTransport(handler)
+    with httpx2.Client(auth=auth, transport=transport) as client:
         client.get("https://k.test/trade-api/v2/api_keys?x=1")
 
     async def go() -> None:
-        async with httpx.AsyncClient(auth=auth, transport=transport) as client:
+        async with httpx2.AsyncClient(auth=auth, transport=transport) as client:
             await client.delete("https://k.test/trade-api/v2/api_keys/abc")
 
     asyncio.run(go())

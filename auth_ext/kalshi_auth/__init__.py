@@ -88,7 +88,7 @@ __all__ = [
 ]
 
 #: Where each public name is defined. Loaded on first use: a plain ``import kalshi_auth`` (the
-#: CLI's start, a test collection) loads none of httpx, cryptography or the generated client.
+#: CLI's start, a test collection) loads none of httpx2, cryptography or the generated client.
 _HOME = {
     "ENVIRONMENTS": "._settings",
     "AsyncTransport": "._settings",

@@ -1,6 +1,6 @@
 """Admission: at most as many requests between signing and closing as the pool holds.
 
-httpx signs (runs the auth flow) *before* waiting for a pooled connection, so under load a
+httpx2 signs (runs the auth flow) *before* waiting for a pooled connection, so under load a
 request could sit signed in the pool queue until its timestamp is stale. The signed clients
 therefore admit at most as many requests as the connection pool really holds, and sign only
 once admitted. A slot is held as one context, ``with slots.held(request) as hold:``, which
@@ -15,25 +15,25 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._internals import transport_pool_limit
 
 __all__ = ["DEFAULT_LIMITS", "AsyncSlots", "SyncSlots", "pool_limit"]
 
-#: httpx's own default pool limits (what a client built without ``limits=`` gets).
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+#: httpx2's own default pool limits (what a client built without ``limits=`` gets).
+DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 def pool_limit(client_kwargs: Mapping[str, Any]) -> int | None:
     """How many connections the pools that may really be used hold: the smallest known limit of
-    ``transport`` (else the one ``limits`` gives httpx's own) and of each of ``mounts``, since
+    ``transport`` (else the one ``limits`` gives httpx2's own) and of each of ``mounts``, since
     a mount may serve the API's host (None: no limit known)."""
     transport = client_kwargs.get("transport")
     if transport is not None:
         known = [transport_pool_limit(transport)]
     else:
-        limits: httpx.Limits = client_kwargs.get("limits", DEFAULT_LIMITS)
+        limits: httpx2.Limits = client_kwargs.get("limits", DEFAULT_LIMITS)
         known = [limits.max_connections]
     mounts: Mapping[str, object] = client_kwargs.get("mounts") or {}
     known += [transport_pool_limit(mount) for mount in mounts.values() if mount is not None]
@@ -41,14 +41,14 @@ def pool_limit(client_kwargs: Mapping[str, Any]) -> int | None:
     return min(limited) if limited else None
 
 
-def _pool_timeout(request: httpx.Request) -> float | None:
+def _pool_timeout(request: httpx2.Request) -> float | None:
     timeout = request.extensions.get("timeout", {})
     value = timeout.get("pool") if isinstance(timeout, dict) else None
     return value if isinstance(value, int | float) else None
 
 
-def _no_slot(request: httpx.Request) -> httpx.PoolTimeout:
-    return httpx.PoolTimeout("no connection slot freed up", request=request)
+def _no_slot(request: httpx2.Request) -> httpx2.PoolTimeout:
+    return httpx2.PoolTimeout("no connection slot freed up", request=request)
 
 
 class SyncSlots:
@@ -57,15 +57,15 @@ class SyncSlots:
     def __init__(self, limit: int | None) -> None:
         self._semaphore = threading.BoundedSemaphore(limit) if limit else None
 
-    def held(self, request: httpx.Request) -> _SyncHold:
-        """A slot for ``request``, taken on entering (``httpx.PoolTimeout`` if none frees up)."""
+    def held(self, request: httpx2.Request) -> _SyncHold:
+        """A slot for ``request``, taken on entering (``httpx2.PoolTimeout`` if none frees up)."""
         return _SyncHold(self._semaphore, request)
 
 
 class _SyncHold:
     __slots__ = ("_kept", "_request", "_semaphore")
 
-    def __init__(self, semaphore: threading.BoundedSemaphore | None, request: httpx.Request):
+    def __init__(self, semaphore: threading.BoundedSemaphore | None, request: httpx2.Request):
         self._semaphore, self._request, self._kept = semaphore, request, False
 
     def __enter__(self) -> _SyncHold:
@@ -74,7 +74,7 @@ class _SyncHold:
             raise _no_slot(self._request)
         return self
 
-    def keep_for(self, response: httpx.Response) -> httpx.Response:
+    def keep_for(self, response: httpx2.Response) -> httpx2.Response:
         """Hand the slot to a streamed ``response``: given back when it is closed (at once if
         it already is: a response hook read the body)."""
         if response.is_closed:
@@ -94,10 +94,10 @@ class _SyncHold:
             self._semaphore.release()
 
 
-class _ReleasingStream(httpx.SyncByteStream):
+class _ReleasingStream(httpx2.SyncByteStream):
     """A streamed body that gives its connection slot back when the response is closed."""
 
-    def __init__(self, stream: httpx.SyncByteStream, semaphore: threading.BoundedSemaphore):
+    def __init__(self, stream: httpx2.SyncByteStream, semaphore: threading.BoundedSemaphore):
         self._stream, self._semaphore = stream, semaphore
 
     def __iter__(self) -> Iterator[bytes]:
@@ -119,11 +119,11 @@ class AsyncSlots:
         self._anyio = anyio
         self._semaphore = anyio.Semaphore(limit) if limit else None
 
-    def held(self, request: httpx.Request) -> _AsyncHold:
-        """A slot for ``request``, taken on entering (``httpx.PoolTimeout`` if none frees up)."""
+    def held(self, request: httpx2.Request) -> _AsyncHold:
+        """A slot for ``request``, taken on entering (``httpx2.PoolTimeout`` if none frees up)."""
         return _AsyncHold(self, request)
 
-    async def _acquire(self, request: httpx.Request) -> None:
+    async def _acquire(self, request: httpx2.Request) -> None:
         semaphore = self._semaphore
         if semaphore is None:
             return
@@ -146,14 +146,14 @@ class AsyncSlots:
 class _AsyncHold:
     __slots__ = ("_kept", "_request", "_slots")
 
-    def __init__(self, slots: AsyncSlots, request: httpx.Request) -> None:
+    def __init__(self, slots: AsyncSlots, request: httpx2.Request) -> None:
         self._slots, self._request, self._kept = slots, request, False
 
     async def __aenter__(self) -> _AsyncHold:
         await self._slots._acquire(self._request)
         return self
 
-    def keep_for(self, response: httpx.Response) -> httpx.Response:
+    def keep_for(self, response: httpx2.Response) -> httpx2.Response:
         """Hand the slot to a streamed ``response``: given back when it is closed (at once if
         it already is: a response hook read the body)."""
         if response.is_closed:
@@ -173,10 +173,10 @@ class _AsyncHold:
             self._slots._release()
 
 
-class _AsyncReleasingStream(httpx.AsyncByteStream):
+class _AsyncReleasingStream(httpx2.AsyncByteStream):
     """The async counterpart of _ReleasingStream."""
 
-    def __init__(self, stream: httpx.AsyncByteStream, slots: AsyncSlots) -> None:
+    def __init__(self, stream: httpx2.AsyncByteStream, slots: AsyncSlots) -> None:
         self._stream, self._slots = stream, slots
 
     async def __aiter__(self) -> AsyncIterator[bytes]:

@@ -1,13 +1,13 @@
-"""An httpx transport that sends over aiohttp: the optional fast path for async clients.
+"""An httpx2 transport that sends over aiohttp: the optional fast path for async clients.
 
 Loaded only by ``signed_client(async_transport="aiohttp")``, and needs the ``aiohttp`` extra.
-httpx's own async stack spends most of a call in Python; aiohttp parses in C, so many
+httpx2's own async stack spends most of a call in Python; aiohttp parses in C, so many
 concurrent calls run at about twice the rate on one core.
 
 Why not the ``httpx-aiohttp`` package: its 0.2.0 maps a dropped connection
-(``ServerDisconnectedError``, a reset) to ``httpx.ConnectTimeout``, i.e. "never sent", which
+(``ServerDisconnectedError``, a reset) to ``httpx2.ConnectTimeout``, i.e. "never sent", which
 would let a POST be repeated and mint a second key, and lets other aiohttp errors escape
-untyped. Here every aiohttp failure becomes the httpx error that says whether the request
+untyped. Here every aiohttp failure becomes the httpx2 error that says whether the request
 could have arrived, which is what the retry policy needs.
 """
 
@@ -18,7 +18,7 @@ import ssl
 from collections.abc import AsyncGenerator, AsyncIterator
 
 import aiohttp
-import httpx
+import httpx2
 import yarl
 
 from ._internals import stop_aiohttp_resend
@@ -28,32 +28,32 @@ from ._redact import shown
 __all__ = ["AiohttpTransport"]
 
 
-def _as_httpx(exc: BaseException, request: httpx.Request) -> httpx.TransportError:
-    """The httpx error for an aiohttp failure, chosen by whether the request may have arrived."""
+def _as_httpx(exc: BaseException, request: httpx2.Request) -> httpx2.TransportError:
+    """The httpx2 error for an aiohttp failure, chosen by whether the request may have arrived."""
     message = f"{type(exc).__name__}: {shown(str(exc))}"
-    error: type[httpx.TransportError]
+    error: type[httpx2.TransportError]
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        error = httpx.ConnectTimeout  # no connection (pooled or new) within the time allowed
+        error = httpx2.ConnectTimeout  # no connection (pooled or new) within the time allowed
     elif isinstance(exc, TimeoutError):
-        error = httpx.ReadTimeout
+        error = httpx2.ReadTimeout
     elif isinstance(exc, aiohttp.ClientConnectorError):
-        error = httpx.ConnectError  # refused, unreachable, DNS, TLS handshake: nothing sent
+        error = httpx2.ConnectError  # refused, unreachable, DNS, TLS handshake: nothing sent
     elif isinstance(exc, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError):
-        error = httpx.UnsupportedProtocol
+        error = httpx2.UnsupportedProtocol
     elif isinstance(exc, ValueError):
         # aiohttp refuses an illegal header value before sending; never quote it.
-        error, message = httpx.LocalProtocolError, f"{type(exc).__name__}"
+        error, message = httpx2.LocalProtocolError, f"{type(exc).__name__}"
     else:
         # A dropped or reset connection, a malformed answer, a cut-off body: the request may
         # have reached the server. aiohttp's message may quote the bytes received: not kept.
-        error, message = httpx.RemoteProtocolError, type(exc).__name__
+        error, message = httpx2.RemoteProtocolError, type(exc).__name__
     return error(message, request=request)
 
 
-class _Body(httpx.AsyncByteStream):
-    """An aiohttp response body as an httpx stream; closing it frees the connection."""
+class _Body(httpx2.AsyncByteStream):
+    """An aiohttp response body as an httpx2 stream; closing it frees the connection."""
 
-    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+    def __init__(self, response: aiohttp.ClientResponse, request: httpx2.Request) -> None:
         self._response, self._request = response, request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -70,16 +70,16 @@ class _Body(httpx.AsyncByteStream):
         self._response.release()
 
 
-class AiohttpTransport(httpx.AsyncBaseTransport):
-    """Sends httpx requests over an aiohttp connection pool of ``limits.max_connections``.
+class AiohttpTransport(httpx2.AsyncBaseTransport):
+    """Sends httpx2 requests over an aiohttp connection pool of ``limits.max_connections``.
 
-    The URL goes out exactly as httpx built (and KalshiAuth signed) it. Timeouts: connect and
+    The URL goes out exactly as httpx2 built (and KalshiAuth signed) it. Timeouts: connect and
     pool bound getting a connection, read bounds each wait for data; aiohttp has no write
     timeout. One pool per event loop, made on first use in it and closed with it.
     """
 
-    def __init__(self, *, verify: ssl.SSLContext | str | bool, limits: httpx.Limits) -> None:
-        self._ssl = httpx.create_ssl_context(verify=verify)
+    def __init__(self, *, verify: ssl.SSLContext | str | bool, limits: httpx2.Limits) -> None:
+        self._ssl = httpx2.create_ssl_context(verify=verify)
         #: What the pool really holds (None: unlimited); signed_client's admission limit.
         self.max_connections = limits.max_connections
         self._keepalive_expiry = limits.keepalive_expiry
@@ -98,8 +98,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
             session = aiohttp.ClientSession(
                 connector=connector,
-                cookie_jar=aiohttp.DummyCookieJar(),  # httpx keeps the cookies
-                auto_decompress=False,  # httpx decodes
+                cookie_jar=aiohttp.DummyCookieJar(),  # httpx2 keeps the cookies
+                auto_decompress=False,  # httpx2 decodes
                 trust_env=False,
             )
             stop_aiohttp_resend(session)  # the retry policy alone decides what is re-sent
@@ -108,7 +108,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await anext(self._closer)
         return self._session
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         session = await self._session_here()
         timeout = request.extensions.get("timeout") or {}
         connect, pool = timeout.get("connect"), timeout.get("pool")
@@ -138,8 +138,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         raise failure
 
     @staticmethod
-    def _response(response: aiohttp.ClientResponse, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
+    def _response(response: aiohttp.ClientResponse, request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(
             status_code=response.status,
             headers=response.raw_headers,
             stream=_Body(response, request),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._errors import (
     AuthenticationError,
@@ -153,7 +153,7 @@ def _hint(status: int, path: str, code: str | None, details: str | None) -> str 
     return None
 
 
-def error_from_response(response: httpx.Response, *, path: str) -> KalshiAPIError:
+def error_from_response(response: httpx2.Response, *, path: str) -> KalshiAPIError:
     """The typed exception for a non-2xx response whose body has been read.
 
     ``path`` is the request path as signed (no query), which the message names.

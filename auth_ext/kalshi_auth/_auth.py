@@ -1,4 +1,4 @@
-"""KalshiAuth: the signer as one httpx.Auth, for sync and async clients alike."""
+"""KalshiAuth: the signer as one httpx2.Auth, for sync and async clients alike."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._errors import ConfigurationError
 from ._internals import REQUEST_HEADERS_EVENT
@@ -26,15 +26,15 @@ from ._tripwire import check_outgoing
 __all__ = ["KalshiAuth", "is_loopback", "signed_path"]
 
 
-def signed_path(request: httpx.Request) -> str:
+def signed_path(request: httpx2.Request) -> str:
     """The request's path as sent on the wire (percent-encoded, from the host root), no query."""
     return wire_path(request.url)
 
 
-def wire_path(url: httpx.URL | str) -> str:
+def wire_path(url: httpx2.URL | str) -> str:
     """A URL's path as it goes on the wire, percent-encoding kept (``URL.path`` decodes it, so
     ``/kalshi%20prod`` would not match the paths requests are signed for), no query."""
-    return httpx.URL(url).raw_path.split(b"?", 1)[0].decode("ascii")
+    return httpx2.URL(url).raw_path.split(b"?", 1)[0].decode("ascii")
 
 
 @functools.lru_cache(maxsize=64)
@@ -56,10 +56,10 @@ def _check_prefix(prefix: str, what: str) -> str:
     return prefix.rstrip("/")
 
 
-class KalshiAuth(httpx.Auth):
+class KalshiAuth(httpx2.Auth):
     """Signs every request with Kalshi's three ``KALSHI-ACCESS-*`` headers.
 
-    Sans-I/O (one ``auth_flow`` serves ``httpx.Client`` and ``httpx.AsyncClient``) and holds no
+    Sans-I/O (one ``auth_flow`` serves ``httpx2.Client`` and ``httpx2.AsyncClient``) and holds no
     per-request state, so one instance can be shared across threads and tasks. Exactly one RSA
     signature per request sent; a retried request is signed again with a fresh timestamp.
     """
@@ -121,19 +121,19 @@ class KalshiAuth(httpx.Auth):
         return cls(resolve_credentials(environ=environ).signer(clock=clock))
 
     def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
+        self, request: httpx2.Request
+    ) -> Generator[httpx2.Request, httpx2.Response, None]:
         _guard_redirects(request, asynchronous=False)
-        # httpx's default wraps auth_flow in a second generator to read bodies we never need.
+        # httpx2's default wraps auth_flow in a second generator to read bodies we never need.
         return self.auth_flow(request)
 
     def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        self, request: httpx2.Request
+    ) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         _guard_redirects(request, asynchronous=True)
         return super().async_auth_flow(request)
 
-    def path_to_sign(self, request: httpx.Request) -> str:
+    def path_to_sign(self, request: httpx2.Request) -> str:
         """The path Kalshi will see for ``request`` (see ``path_rewrite``)."""
         path = signed_path(request)
         if self.path_rewrite is not None:
@@ -142,7 +142,9 @@ class KalshiAuth(httpx.Auth):
                 return kalshi + path[len(local) :]
         return path
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(
+        self, request: httpx2.Request
+    ) -> Generator[httpx2.Request, httpx2.Response, None]:
         url = request.url
         if url.scheme != "https" and not is_loopback(url.host):
             raise ConfigurationError(
@@ -171,13 +173,13 @@ _OUR_HEADERS = frozenset(
 _DEFAULT_PORTS = {b"https": 443, b"http": 80}
 
 
-def _guard_redirects(request: httpx.Request, *, asynchronous: bool) -> None:
+def _guard_redirects(request: httpx2.Request, *, asynchronous: bool) -> None:
     """Keep our headers off every redirect hop to another origin.
 
-    httpx follows redirects inside one auth step and copies every header but Authorization onto
-    each hop; it also copies the request's extensions. So a ``trace`` extension (httpcore calls
+    httpx2 follows redirects inside one auth step and copies every header but Authorization onto
+    each hop; it also copies the request's extensions. So a ``trace`` extension (httpcore2 calls
     it just before a hop's headers are written) strips our three headers from any hop whose
-    origin is not the first request's. Transports without httpcore's tracing are covered by
+    origin is not the first request's. Transports without httpcore2's tracing are covered by
     ``_refuse_redirects`` instead.
     """
     if request.extensions.get(NO_REDIRECTS):
@@ -216,8 +218,8 @@ def _guard_redirects(request: httpx.Request, *, asynchronous: bool) -> None:
     request.extensions[_GUARDED_HOPS] = guarded
 
 
-def _refuse_redirects(request: httpx.Request, response: httpx.Response) -> None:
-    """A transport without httpcore's tracing followed a redirect with our headers on: they
+def _refuse_redirects(request: httpx2.Request, response: httpx2.Response) -> None:
+    """A transport without httpcore2's tracing followed a redirect with our headers on: they
     may have reached another origin. Refuse to let such a call pass unnoticed."""
     first = request.url
     hops = [hop.request.url for hop in (*response.history[1:], response)]
@@ -226,7 +228,7 @@ def _refuse_redirects(request: httpx.Request, response: httpx.Response) -> None:
     ]
     where = f" to another origin ({elsewhere[0].host})" if elsewhere else ""
     raise ConfigurationError(
-        f"the httpx client followed a redirect{where} and sent the Kalshi signature headers "
-        "along; build it with follow_redirects=False (httpx's default). Kalshi does not "
+        f"the httpx2 client followed a redirect{where} and sent the Kalshi signature headers "
+        "along; build it with follow_redirects=False (httpx2's default). Kalshi does not "
         "redirect signed API requests, and the signature covers the original path."
     )

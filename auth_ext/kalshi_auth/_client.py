@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, NoReturn
 
-import httpx
+import httpx2
 from attrs import asdict, define, evolve, field
 from kalshi_api_keys_client import AuthenticatedClient
 
@@ -39,7 +39,7 @@ __all__ = ["KalshiClient", "signed_client"]
 
 @define
 class KalshiClient(AuthenticatedClient):
-    """The generated ``AuthenticatedClient``, whose httpx clients sign, retry and raise.
+    """The generated ``AuthenticatedClient``, whose httpx2 clients sign, retry and raise.
 
     Pass it as ``client=`` to any function in ``kalshi_api_keys_client.api``, or to
     ``ApiKeysApi``. ``with_headers``, ``with_timeout`` and ``with_cookies`` (the generator's
@@ -48,10 +48,10 @@ class KalshiClient(AuthenticatedClient):
     Of the generated client's eleven methods it overrides six, each because signing needs it:
 
     - ``get_httpx_client``/``get_async_httpx_client`` build the signing, retrying clients
-      (the generated ones build a plain ``httpx.Client`` that would send unsigned requests);
-    - ``set_httpx_client``/``set_async_httpx_client`` are refused: a plain httpx client would
+      (the generated ones build a plain ``httpx2.Client`` that would send unsigned requests);
+    - ``set_httpx_client``/``set_async_httpx_client`` are refused: a plain httpx2 client would
       drop signing, retries and typed errors;
-    - ``__exit__``/``__aexit__`` close both httpx clients, and build neither (the generated
+    - ``__exit__``/``__aexit__`` close both httpx2 clients, and build neither (the generated
       ones build a client just to close it, and leave the other open).
 
     The generated bearer-token fields (``token``, ``prefix``, ``auth_header_name``) are not
@@ -92,7 +92,7 @@ class KalshiClient(AuthenticatedClient):
 
     def _httpx_kwargs(self) -> dict[str, Any]:
         # The generated client's own settings, read by field name: its cookie field shares a
-        # name with httpx's private cookie jar, which only _internals may touch.
+        # name with httpx2's private cookie jar, which only _internals may touch.
         settings = asdict(self, recurse=False)
         return {
             "base_url": self._base_url,
@@ -100,20 +100,20 @@ class KalshiClient(AuthenticatedClient):
             "headers": self._headers,
             "timeout": self._timeout,
             "verify": self._verify_ssl,
-            # The endpoint modules load with the first httpx client, not with kalshi_auth.
+            # The endpoint modules load with the first httpx2 client, not with kalshi_auth.
             "rules": replace(self._rules, documented=_documented_statuses(self._base_url)),
             **self._httpx_args,
         }
 
-    def set_httpx_client(self, client: httpx.Client) -> NoReturn:
-        """Refused: a plain httpx.Client would drop signing, retries and typed errors."""
+    def set_httpx_client(self, client: httpx2.Client) -> NoReturn:
+        """Refused: a plain httpx2.Client would drop signing, retries and typed errors."""
         raise ConfigurationError(
             "set_httpx_client would replace the signing client and drop signing, retries and "
             "typed errors; pass what you need (transport, limits, proxy, event_hooks, ...) as "
             "signed_client(httpx_args={...}) instead"
         )
 
-    def set_async_httpx_client(self, async_client: httpx.AsyncClient) -> NoReturn:
+    def set_async_httpx_client(self, async_client: httpx2.AsyncClient) -> NoReturn:
         """Refused, as set_httpx_client."""
         raise ConfigurationError(
             "set_async_httpx_client would replace the signing client and drop signing, "
@@ -121,7 +121,7 @@ class KalshiClient(AuthenticatedClient):
         )
 
     def close(self) -> None:
-        """Close the connections of both the sync and the async httpx client, if built.
+        """Close the connections of both the sync and the async httpx2 client, if built.
 
         An async client can only be closed without an event loop running here; inside one,
         use ``await client.aclose()``.
@@ -144,7 +144,7 @@ class KalshiClient(AuthenticatedClient):
                 )
 
     async def aclose(self) -> None:
-        """Close the connections of both the async and the sync httpx client, if built."""
+        """Close the connections of both the async and the sync httpx2 client, if built."""
         if self._async_client is not None:
             await self._async_client.aclose()
         if self._client is not None:
@@ -156,16 +156,16 @@ class KalshiClient(AuthenticatedClient):
     async def __aexit__(self, *args: object, **kwargs: Any) -> None:
         await self.aclose()
 
-    def get_httpx_client(self) -> httpx.Client:
-        """The signing httpx.Client, built once (thread-safe) on first use."""
+    def get_httpx_client(self) -> httpx2.Client:
+        """The signing httpx2.Client, built once (thread-safe) on first use."""
         if self._client is None:
             with self._build_lock:
                 if self._client is None:
                     self._client = SignedClient(**self._httpx_kwargs())
         return self._client
 
-    def get_async_httpx_client(self) -> httpx.AsyncClient:
-        """The signing httpx.AsyncClient, built once on first use."""
+    def get_async_httpx_client(self) -> httpx2.AsyncClient:
+        """The signing httpx2.AsyncClient, built once on first use."""
         if self._async_client is None:
             with self._build_lock:
                 if self._async_client is None:
@@ -189,7 +189,7 @@ def signed_client(
     private_key_password: str | bytes | None = None,
     environment: Environment | None = None,
     base_url: str | None = None,
-    timeout: float | httpx.Timeout = 10.0,
+    timeout: float | httpx2.Timeout = 10.0,
     max_retries: int | None = None,
     retry: RetryPolicy | None = None,
     raise_on_error: bool = True,

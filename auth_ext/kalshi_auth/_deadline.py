@@ -1,6 +1,6 @@
 """A call's deadline (``RetryPolicy.deadline``) bounds all of it, reading the answer included.
 
-httpx's timeouts bound each network operation: a server that trickles its answer a byte at a
+httpx2's timeouts bound each network operation: a server that trickles its answer a byte at a
 time never trips a read timeout, so a per-phase timeout alone is no total. The sync client
 therefore runs its attempts under :func:`sync_deadline`, which its pools' network backend
 (:class:`DeadlineBackend`, installed by ``_internals.bound_by_call_deadline``) reads to shrink
@@ -17,7 +17,7 @@ import time
 import typing
 from collections.abc import Iterator
 
-import httpcore
+import httpcore2
 
 __all__ = ["DeadlineBackend", "async_deadline", "sync_deadline"]
 
@@ -58,15 +58,15 @@ def _within(timeout: float | None, expired: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
+class _DeadlineStream(httpcore2.NetworkStream):
+    def __init__(self, stream: httpcore2.NetworkStream) -> None:
         self._stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _within(timeout, httpcore.ReadTimeout))
+        return self._stream.read(max_bytes, _within(timeout, httpcore2.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _within(timeout, httpcore.WriteTimeout))
+        self._stream.write(buffer, _within(timeout, httpcore2.WriteTimeout))
 
     def close(self) -> None:
         self._stream.close()
@@ -76,9 +76,9 @@ class _DeadlineStream(httpcore.NetworkStream):
         ssl_context: ssl.SSLContext,
         server_hostname: str | None = None,
         timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> httpcore2.NetworkStream:
         tls = self._stream.start_tls(
-            ssl_context, server_hostname, _within(timeout, httpcore.ConnectTimeout)
+            ssl_context, server_hostname, _within(timeout, httpcore2.ConnectTimeout)
         )
         return _DeadlineStream(tls)
 
@@ -86,10 +86,10 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class DeadlineBackend(httpcore.NetworkBackend):
+class DeadlineBackend(httpcore2.NetworkBackend):
     """A sync network backend whose streams honour the running call's deadline."""
 
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+    def __init__(self, backend: httpcore2.NetworkBackend) -> None:
         self.wrapped = backend
 
     def connect_tcp(
@@ -99,9 +99,9 @@ class DeadlineBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: typing.Iterable[typing.Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> httpcore2.NetworkStream:
         stream = self.wrapped.connect_tcp(
-            host, port, _within(timeout, httpcore.ConnectTimeout), local_address, socket_options
+            host, port, _within(timeout, httpcore2.ConnectTimeout), local_address, socket_options
         )
         return _DeadlineStream(stream)
 
@@ -110,9 +110,9 @@ class DeadlineBackend(httpcore.NetworkBackend):
         path: str,
         timeout: float | None = None,
         socket_options: typing.Iterable[typing.Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> httpcore2.NetworkStream:
         stream = self.wrapped.connect_unix_socket(
-            path, _within(timeout, httpcore.ConnectTimeout), socket_options
+            path, _within(timeout, httpcore2.ConnectTimeout), socket_options
         )
         return _DeadlineStream(stream)
 

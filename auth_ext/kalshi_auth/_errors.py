@@ -143,7 +143,7 @@ class KalshiConnectionError(KalshiError):
 
     ``may_have_arrived`` says whether any attempt of the call may have reached Kalshi (its
     answer lost) or none left this machine; a caller deciding whether a POST took effect
-    branches on it. The exception chains no httpx or aiohttp error: those hold the request's
+    branches on it. The exception chains no httpx2 or aiohttp error: those hold the request's
     headers, and with them its signature.
     """
 

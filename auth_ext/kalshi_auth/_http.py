@@ -1,18 +1,18 @@
-"""The two signed httpx clients: send loops that retry and raise as ``_outcome`` decides.
+"""The two signed httpx2 clients: send loops that retry and raise as ``_outcome`` decides.
 
-Each attempt goes through ``httpx.Client.send`` and so through KalshiAuth again: every retry
+Each attempt goes through ``httpx2.Client.send`` and so through KalshiAuth again: every retry
 carries a fresh timestamp and signature. Redirects are never followed (the signature covers
 the path, so a redirected request would be rejected, or worse, signed for the wrong path).
 The loops hold no decision: admission is ``_admission``'s, what an attempt's result means is
 ``_outcome``'s, leaner request building is ``_internals``'. The sync and async loops are
-near-copies on purpose (as httpx's own clients are): each only sends, reads, closes and sleeps.
+near-copies on purpose (as httpx2's own clients are): each only sends, reads, closes and sleeps.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._admission import AsyncSlots, SyncSlots, pool_limit
 from ._auth import NO_REDIRECTS
@@ -24,8 +24,8 @@ from ._outcome import AttemptRules, Attempts, Retry
 __all__: list[str] = []
 
 
-class SignedClient(LeanBuilding, httpx.Client):
-    """httpx.Client with Kalshi's retry and error policy in ``send``."""
+class SignedClient(LeanBuilding, httpx2.Client):
+    """httpx2.Client with Kalshi's retry and error policy in ``send``."""
 
     def __init__(self, *, rules: AttemptRules, **kwargs: Any) -> None:
         super().__init__(**kwargs, follow_redirects=False)
@@ -34,18 +34,18 @@ class SignedClient(LeanBuilding, httpx.Client):
         self._init_lean()
         bound_by_call_deadline(self)
 
-    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
         with sync_deadline(self._rules.policy.deadline):  # reading included
             return self._send(request, **kwargs)
 
-    def _send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    def _send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
         kwargs["follow_redirects"] = False
         request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
         stream = bool(kwargs.get("stream", False))
         attempts = Attempts(self._rules, request)
         while True:
             attempts.start(closed=self.is_closed)
-            failure: httpx.RequestError | None = None
+            failure: httpx2.RequestError | None = None
             closed_in_flight = False
             try:
                 with self._slots.held(request) as hold:
@@ -57,9 +57,9 @@ class SignedClient(LeanBuilding, httpx.Client):
                         outcome = attempts.after_response(response)
                     finally:
                         response.close()
-            except httpx.RequestError as exc:
+            except httpx2.RequestError as exc:
                 failure = exc
-            except RuntimeError:  # httpx's "the client has been closed"
+            except RuntimeError:  # httpx2's "the client has been closed"
                 if not self.is_closed:
                     raise
                 closed_in_flight = True
@@ -72,8 +72,8 @@ class SignedClient(LeanBuilding, httpx.Client):
             self._rules.policy.sleep(outcome.delay)
 
 
-class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
-    """httpx.AsyncClient with Kalshi's retry and error policy in ``send``."""
+class AsyncSignedClient(LeanBuilding, httpx2.AsyncClient):
+    """httpx2.AsyncClient with Kalshi's retry and error policy in ``send``."""
 
     def __init__(self, *, rules: AttemptRules, **kwargs: Any) -> None:
         super().__init__(**with_per_loop_transport(kwargs), follow_redirects=False)
@@ -81,14 +81,14 @@ class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
         self._slots = AsyncSlots(pool_limit(kwargs))
         self._init_lean()
 
-    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    async def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
         kwargs["follow_redirects"] = False
         request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
         stream = bool(kwargs.get("stream", False))
         attempts = Attempts(self._rules, request)
         while True:
             attempts.start(closed=self.is_closed)
-            failure: httpx.RequestError | None = None
+            failure: httpx2.RequestError | None = None
             closed_in_flight = False
             try:
                 with async_deadline(self._rules.policy.remaining()):  # reading included
@@ -101,11 +101,11 @@ class AsyncSignedClient(LeanBuilding, httpx.AsyncClient):
                             outcome = attempts.after_response(response)
                         finally:
                             await response.aclose()
-            except httpx.RequestError as exc:
+            except httpx2.RequestError as exc:
                 failure = exc
-            except TimeoutError:  # the deadline's scope, not a transport's (those are httpx's)
-                failure = httpx.ReadTimeout("the call's deadline passed", request=request)
-            except RuntimeError:  # httpx's "the client has been closed"
+            except TimeoutError:  # the deadline's scope, not a transport's (those are httpx2's)
+                failure = httpx2.ReadTimeout("the call's deadline passed", request=request)
+            except RuntimeError:  # httpx2's "the client has been closed"
                 if not self.is_closed:
                     raise
                 closed_in_flight = True

@@ -4,7 +4,7 @@ A pooled connection belongs to the event loop it was opened in; once that loop h
 the connection raises ``RuntimeError: Event loop is closed``. A program that calls
 ``asyncio.run`` twice with one client (a script, a test suite) therefore needs a fresh pool in
 each loop, and the old pool closed before its loop is. :class:`PerLoopTransport` does that for
-httpx's own async transport; the aiohttp transport does the same for its sessions.
+httpx2's own async transport; the aiohttp transport does the same for its sessions.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._admission import DEFAULT_LIMITS
 
@@ -37,20 +37,20 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-class PerLoopTransport(httpx.AsyncBaseTransport):
-    """httpx's async transport, made afresh (by ``make``) in each event loop it is used in."""
+class PerLoopTransport(httpx2.AsyncBaseTransport):
+    """httpx2's async transport, made afresh (by ``make``) in each event loop it is used in."""
 
     def __init__(
-        self, make: Callable[[], httpx.AsyncBaseTransport], *, max_connections: int | None
+        self, make: Callable[[], httpx2.AsyncBaseTransport], *, max_connections: int | None
     ) -> None:
         self._make = make
         #: What each loop's pool holds (None: unlimited); signed_client's admission limit.
         self.max_connections = max_connections
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._current: httpx.AsyncBaseTransport | None = None
+        self._current: httpx2.AsyncBaseTransport | None = None
         self._closer: AsyncGenerator[None, None] | None = None
 
-    async def _here(self) -> httpx.AsyncBaseTransport:
+    async def _here(self) -> httpx2.AsyncBaseTransport:
         loop = _running_loop()
         transport = self._current
         if transport is None or self._loop is not loop:
@@ -61,7 +61,7 @@ class PerLoopTransport(httpx.AsyncBaseTransport):
                 await anext(self._closer)
         return transport
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         transport = self._current
         if transport is None or self._loop is not _running_loop():
             transport = await self._here()
@@ -73,9 +73,9 @@ class PerLoopTransport(httpx.AsyncBaseTransport):
             await transport.aclose()
 
 
-#: The AsyncClient settings that shape its default transport (httpx 0.28.1's ``_init_transport``).
+#: The AsyncClient settings that shape its default transport (httpx2 2.16.2's ``_init_transport``).
 _TRANSPORT_SETTINGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
-#: Settings after which httpx builds other transports: those are then left to httpx as given.
+#: Settings after which httpx2 builds other transports: those are then left to httpx2 as given.
 _OTHER_TRANSPORTS = ("transport", "mounts", "proxy")
 
 
@@ -86,8 +86,8 @@ def with_per_loop_transport(client_kwargs: dict[str, Any]) -> dict[str, Any]:
         return client_kwargs
     kwargs = dict(client_kwargs)
     settings = {name: kwargs.pop(name) for name in _TRANSPORT_SETTINGS if name in kwargs}
-    limits: httpx.Limits = settings.get("limits", DEFAULT_LIMITS)
+    limits: httpx2.Limits = settings.get("limits", DEFAULT_LIMITS)
     kwargs["transport"] = PerLoopTransport(
-        lambda: httpx.AsyncHTTPTransport(**settings), max_connections=limits.max_connections
+        lambda: httpx2.AsyncHTTPTransport(**settings), max_connections=limits.max_connections
     )
     return kwargs

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 
-import httpx
+import httpx2
 
 from ._answers import error_from_response, unexpected_status_error
 from ._auth import signed_path
@@ -37,7 +37,7 @@ logger = logging.getLogger("kalshi_auth")
 ALREADY_DELETED_HEADER = "X-Kalshi-SDK-Already-Deleted"
 
 
-def safe_url(url: httpx.URL) -> str:
+def safe_url(url: httpx2.URL) -> str:
     """A URL for messages: no userinfo, no query."""
     return str(url.copy_with(query=None, fragment=None, userinfo=b""))
 
@@ -87,7 +87,7 @@ class Attempts:
 
     __slots__ = ("_attempt", "_maybe_arrived", "_request", "_rules")
 
-    def __init__(self, rules: AttemptRules, request: httpx.Request) -> None:
+    def __init__(self, rules: AttemptRules, request: httpx2.Request) -> None:
         self._rules, self._request = rules, request
         self._attempt = 0
         #: A previous attempt may have reached Kalshi although its answer was lost.
@@ -114,12 +114,12 @@ class Attempts:
             timeout[phase] = remaining if current is None else min(current, remaining)
         self._request.extensions["timeout"] = timeout
 
-    def after_error(self, exc: httpx.RequestError) -> Retry:
+    def after_error(self, exc: httpx2.RequestError) -> Retry:
         """The attempt failed without an answer: retry, or raise the typed error.
 
         Call it outside the ``except`` block that caught ``exc``: the typed error chains no
-        httpx error (which holds the request, signature included)."""
-        if isinstance(exc, httpx.DecodingError):
+        httpx2 error (which holds the request, signature included)."""
+        if isinstance(exc, httpx2.DecodingError):
             raise self._undecodable(exc) from None
         kind = classify_error(exc)
         delay = self._rules.policy.delay_after(self._request.method, self._attempt, error_kind=kind)
@@ -127,7 +127,7 @@ class Attempts:
             raise self._transport_error(exc, kind) from None
         return self._again(delay, may_have_arrived(kind=kind))
 
-    def after_response(self, response: httpx.Response) -> httpx.Response | Retry:
+    def after_response(self, response: httpx2.Response) -> httpx2.Response | Retry:
         """The response to return, or a retry; raises the typed error if the answer is a final
         failure. The body has been read."""
         if response.is_success:
@@ -170,7 +170,7 @@ class Attempts:
     def _where(self) -> str:
         return f"{self._request.method} {safe_url(self._request.url)}"
 
-    def _check_success_body(self, response: httpx.Response) -> None:
+    def _check_success_body(self, response: httpx2.Response) -> None:
         """A 2xx whose body is not Kalshi's JSON is a captive portal or a cut-off answer."""
         if self._request.method == "DELETE" or response.status_code == 204:
             return
@@ -182,7 +182,7 @@ class Attempts:
                 "cut-off answer. Check the network and base_url."
             )
 
-    def _check_documented(self, response: httpx.Response) -> None:
+    def _check_documented(self, response: httpx2.Response) -> None:
         """A 2xx the spec does not document for this operation is never returned as success."""
         documented = self._rules.documented
         if not self._rules.raise_on_error or documented is None:
@@ -194,7 +194,7 @@ class Attempts:
                 response.status_code, response.content, self._request.method, path
             )
 
-    def _already_deleted(self, response: httpx.Response) -> bool:
+    def _already_deleted(self, response: httpx2.Response) -> bool:
         """After a lost answer, a repeated DELETE answered 404, or 401 "no such key" when the
         key deleted itself."""
         if not self._maybe_arrived or self._request.method != "DELETE":
@@ -211,7 +211,7 @@ class Attempts:
             and path.rsplit("/", 1)[-1] == self._rules.own_key_id
         )
 
-    def _deleted_answer(self, response: httpx.Response) -> httpx.Response:
+    def _deleted_answer(self, response: httpx2.Response) -> httpx2.Response:
         logger.warning(
             "%s %s: an earlier attempt's answer was lost and the retry found the key "
             "already gone (%s); reporting it as deleted",
@@ -219,9 +219,9 @@ class Attempts:
             signed_path(self._request),
             response.status_code,
         )
-        return httpx.Response(204, headers={ALREADY_DELETED_HEADER: "true"}, request=self._request)
+        return httpx2.Response(204, headers={ALREADY_DELETED_HEADER: "true"}, request=self._request)
 
-    def _transport_error(self, exc: httpx.RequestError, kind: ErrorKind) -> KalshiError:
+    def _transport_error(self, exc: httpx2.RequestError, kind: ErrorKind) -> KalshiError:
         where = self._where()
         if kind == "deterministic":
             # Never the exception's own text: h11 quotes the offending header value, which may
@@ -231,26 +231,26 @@ class Attempts:
                 "value or an unsupported URL scheme); check the key ID and base_url. Not retried."
             )
         arrived = self._maybe_arrived or may_have_arrived(kind=kind)
-        if isinstance(exc, httpx.PoolTimeout):
+        if isinstance(exc, httpx2.PoolTimeout):
             return KalshiTimeoutError(
                 f"{where} waited longer than the pool timeout for a free connection; raise "
                 "limits.max_connections or the timeout, or send fewer requests at once",
                 may_have_arrived=arrived,
             )
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx2.TimeoutException):
             return KalshiTimeoutError(
                 f"{where} timed out ({type(exc).__name__}); raise the timeout",
                 may_have_arrived=arrived,
             )
         # A protocol error quotes the bytes received (h11 puts a cut-off body's rest, a new
         # private key's lines, in its message): named, never quoted.
-        said = "" if isinstance(exc, httpx.ProtocolError) else f" ({shown(str(exc))})"
+        said = "" if isinstance(exc, httpx2.ProtocolError) else f" ({shown(str(exc))})"
         return KalshiConnectionError(
             f"{where} failed before a response: {type(exc).__name__}{said}",
             may_have_arrived=arrived,
         )
 
-    def _undecodable(self, exc: httpx.DecodingError) -> ResponseFormatError:
+    def _undecodable(self, exc: httpx2.DecodingError) -> ResponseFormatError:
         return ResponseFormatError(
             f"{self._where()}: the answer's body could not be decoded "
             f"({type(exc).__name__}); a proxy may have corrupted it"
@@ -265,7 +265,7 @@ def _is_standard_status(status_code: int) -> bool:
     return True
 
 
-def _looks_like_json(response: httpx.Response) -> bool:
+def _looks_like_json(response: httpx2.Response) -> bool:
     content_type = response.headers.get("content-type", "application/json").lower()
     if "json" not in content_type:
         return False

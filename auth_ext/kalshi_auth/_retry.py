@@ -22,15 +22,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import httpx
+import httpx2
 
 __all__ = ["ErrorKind", "RetryPolicy", "classify_error", "may_have_arrived", "retry_after_seconds"]
 
 #: How an attempt failed without an answer, as far as repeating it goes.
 ErrorKind = Literal["never_sent", "maybe_arrived", "deterministic"]
 
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-_DETERMINISTIC = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
+_NEVER_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+_DETERMINISTIC = (httpx2.LocalProtocolError, httpx2.UnsupportedProtocol)
 #: Answers a gateway in front of Kalshi gives when it lost Kalshi's: the request may have
 #: been carried out.
 _GATEWAY_STATUSES = frozenset({502, 503, 504})
@@ -129,7 +129,7 @@ class RetryPolicy:
         if attempt >= self.max_retries:
             return None
         idempotent = method.upper() in self.retry_methods
-        if error is not None and error_kind is None and isinstance(error, httpx.TransportError):
+        if error is not None and error_kind is None and isinstance(error, httpx2.TransportError):
             error_kind = classify_error(error)
         if error is not None or error_kind is not None:
             retryable = error_kind == "never_sent" or (

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-import httpx
+import httpx2
 
 from ._auth import is_loopback
 from ._errors import ConfigurationError
@@ -25,11 +25,12 @@ __all__ = [
     "check_no_key_settings",
     "check_timeout",
     "host_url",
+    "refuse_httpx_object",
     "retry_policy",
 ]
 
 Environment = Literal["prod", "demo"]
-#: What carries async requests: httpx's own stack, or aiohttp (the ``aiohttp`` extra).
+#: What carries async requests: httpx2's own stack, or aiohttp (the ``aiohttp`` extra).
 AsyncTransport = Literal["httpx", "aiohttp"]
 
 #: Kalshi's recommended Trade API hosts (the official spec's first server of each kind).
@@ -77,10 +78,10 @@ def check_no_key_settings(
 
 def _check_base_url(base_url: str) -> str:
     try:
-        url = httpx.URL(base_url)
+        url = httpx2.URL(base_url)
         if url.port is not None and not 0 < url.port < 65536:
             raise ValueError(f"port {url.port} is out of range")
-    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+    except (httpx2.InvalidURL, ValueError, TypeError) as exc:
         raise ConfigurationError(
             f"base_url is not a valid URL ({shown(str(exc))}); expected e.g. "
             "https://external-api.kalshi.com/trade-api/v2"
@@ -104,19 +105,20 @@ def _check_base_url(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def check_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
-    if isinstance(timeout, httpx.Timeout):
+def check_timeout(timeout: float | httpx2.Timeout) -> httpx2.Timeout:
+    refuse_httpx_object(timeout, "timeout")
+    if isinstance(timeout, httpx2.Timeout):
         values = [timeout.connect, timeout.read, timeout.write, timeout.pool]
     elif isinstance(timeout, int | float) and not isinstance(timeout, bool):
         values = [timeout]
     else:
-        raise ConfigurationError("timeout must be seconds (a number) or an httpx.Timeout")
+        raise ConfigurationError("timeout must be seconds (a number) or an httpx2.Timeout")
     for value in values:
         if value is not None and (not math.isfinite(value) or value <= 0):
             raise ConfigurationError(
                 f"timeout must be a finite number of seconds above 0, not {value!r}"
             )
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+    return timeout if isinstance(timeout, httpx2.Timeout) else httpx2.Timeout(timeout)
 
 
 #: What signed_client decides itself, and the argument to use instead of httpx_args.
@@ -132,16 +134,36 @@ _OWN_SETTINGS = {
 
 
 def check_httpx_args(httpx_args: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``httpx_args`` as a dict, if it sets nothing signed_client controls itself."""
+    """``httpx_args`` as a dict, if it sets nothing signed_client controls itself and holds no
+    object of the unmaintained ``httpx``, which the ``httpx2`` clients cannot use."""
     extra = dict(httpx_args or {})
     overridden = sorted(set(extra) & set(_OWN_SETTINGS))
     if overridden:
         instead = "; ".join(f"{name}: use {_OWN_SETTINGS[name]}" for name in overridden)
         raise ConfigurationError(f"httpx_args must not set what signed_client controls ({instead})")
+    for name, value in extra.items():
+        values = (
+            value.items() if name == "mounts" and isinstance(value, Mapping) else [(None, value)]
+        )
+        for key, each in values:
+            where = f"httpx_args[{name!r}]" + ("" if key is None else f"[{shown(str(key))}]")
+            refuse_httpx_object(each, where)
     return extra
 
 
-#: httpx_args that shape httpx's own transport, which async_transport="aiohttp" replaces.
+def refuse_httpx_object(value: object, where: str) -> None:
+    """Refuse an ``httpx``/``httpcore`` object (a transport, limits, a timeout, a proxy) where
+    an ``httpx2`` one is needed: the two libraries' types do not mix."""
+    module = type(value).__module__.split(".", 1)[0]
+    if module in ("httpx", "httpcore"):
+        raise ConfigurationError(
+            f"{where} is an {module}.{type(value).__name__}; kalshi-api-keys runs on httpx2, "
+            "httpx's maintained continuation with the same API: build it with "
+            f"{module}2 instead (import {module}2; {module}2.{type(value).__name__}(...))"
+        )
+
+
+#: httpx_args that shape httpx2's own transport, which async_transport="aiohttp" replaces.
 _HTTPX_TRANSPORT_SETTINGS = ("transport", "mounts", "proxy", "http1", "http2", "cert")
 
 
@@ -164,7 +186,7 @@ def check_async_transport(name: str, httpx_args: Mapping[str, Any]) -> None:
     clashing = [key for key in _HTTPX_TRANSPORT_SETTINGS if key in httpx_args]
     if clashing:
         raise ConfigurationError(
-            f"httpx_args {', '.join(clashing)} configure httpx's own transport, which "
+            f"httpx_args {', '.join(clashing)} configure httpx2's own transport, which "
             "async_transport='aiohttp' replaces for async calls; drop them or use the default "
             "async_transport='httpx'"
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_to_bytes
 
-import httpx
+import httpx2
 
 from ._errors import InvalidRequestError
 from ._redact import PRIVATE_DER, holds_key_material, shown
@@ -29,7 +29,7 @@ _HEADER_MARKERS = re.compile(rb"-----BEGIN|PRIVATE KEY|\\n|[\r\n]")
 _HARMLESS_PATHS: dict[bytes, bool] = {}
 
 
-def check_outgoing(request: httpx.Request) -> None:
+def check_outgoing(request: httpx2.Request) -> None:
     """Raise :class:`InvalidRequestError` if ``request`` would carry private-key material."""
     raw = request.url.raw_path
     if raw not in _HARMLESS_PATHS and _path_holds_key_material(raw):
@@ -70,8 +70,8 @@ def _path_holds_key_material(raw: bytes) -> bool:
     return False
 
 
-def _body(request: httpx.Request) -> bytes:
+def _body(request: httpx2.Request) -> bytes:
     try:
         return request.content
-    except httpx.RequestNotRead:  # a streamed upload: Kalshi's operations never send one
+    except httpx2.RequestNotRead:  # a streamed upload: Kalshi's operations never send one
         return b""

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 from .._errors import AuthenticationError
 from ._session import Connection
@@ -21,7 +21,7 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 
 
 class ClockProbe:
-    """Measures this machine's clock against the server's, via httpx event hooks.
+    """Measures this machine's clock against the server's, via httpx2 event hooks.
 
     ``offset_s`` > 0 means the local clock is ahead. The ``Date`` header has whole-second
     resolution, so the figure is good to about ±1 s.
@@ -35,10 +35,10 @@ class ClockProbe:
     def hooks(self) -> dict[str, list[Callable[[Any], Any]]]:
         return {"request": [self._on_request], "response": [self._on_response]}
 
-    def _on_request(self, request: httpx.Request) -> None:
+    def _on_request(self, request: httpx2.Request) -> None:
         self._sent = self._clock()
 
-    def _on_response(self, response: httpx.Response) -> None:
+    def _on_response(self, response: httpx2.Response) -> None:
         received = self._clock()
         date = response.headers.get("Date")
         if self._sent is None or not date:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._exchange import FakeExchange
 from ._wire import FakeResponse, flat_error
@@ -190,13 +190,13 @@ def _serve_until(server: _Server, stop: threading.Event) -> None:
         server.handle_request()
 
 
-def mock_transport(exchange: FakeExchange) -> httpx.MockTransport:
+def mock_transport(exchange: FakeExchange) -> httpx2.MockTransport:
     """An in-process transport (sync and async) that answers from ``exchange``."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         response = exchange.handle(
             request.method, request.url.raw_path.decode("ascii"), request.headers, request.read()
         )
-        return httpx.Response(response.status, headers=response.headers, content=response.body)
+        return httpx2.Response(response.status, headers=response.headers, content=response.body)
 
-    return httpx.MockTransport(handler)
+    return httpx2.MockTransport(handler)

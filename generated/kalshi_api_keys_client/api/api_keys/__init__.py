@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any, cast
 
-import httpx
+import httpx2
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
@@ -54,7 +54,7 @@ DOCUMENTED_STATUSES: dict[tuple[str, str], tuple[int, ...]] = {
 
 def _unexpected(
     client: AuthenticatedClient | Client,
-    response: httpx.Response,
+    response: httpx2.Response,
     method: str,
     path: str,
 ) -> Exception:
@@ -71,7 +71,7 @@ def _unexpected(
 
 def _parsed(
     client: AuthenticatedClient | Client,
-    response: httpx.Response,
+    response: httpx2.Response,
     parse: Callable[..., Any],
     method: str,
     path: str,
@@ -125,7 +125,7 @@ class ApiKeysApi:
         Raises:
             errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
                 client's own errors, see _unexpected and _parsed).
-            httpx.TimeoutException: If the request takes longer than Client.timeout.
+            httpx2.TimeoutException: If the request takes longer than Client.timeout.
         """
         response = self._client.get_httpx_client().request(
             **get_api_keys._get_kwargs(
@@ -161,7 +161,7 @@ class ApiKeysApi:
         Raises:
             errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
                 client's own errors, see _unexpected and _parsed).
-            httpx.TimeoutException: If the request takes longer than Client.timeout.
+            httpx2.TimeoutException: If the request takes longer than Client.timeout.
         """
         response = self._client.get_httpx_client().request(
             **create_api_key._get_kwargs(
@@ -200,7 +200,7 @@ class ApiKeysApi:
         Raises:
             errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
                 client's own errors, see _unexpected and _parsed).
-            httpx.TimeoutException: If the request takes longer than Client.timeout.
+            httpx2.TimeoutException: If the request takes longer than Client.timeout.
         """
         response = self._client.get_httpx_client().request(
             **generate_api_key._get_kwargs(
@@ -238,7 +238,7 @@ class ApiKeysApi:
         Raises:
             errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
                 client's own errors, see _unexpected and _parsed).
-            httpx.TimeoutException: If the request takes longer than Client.timeout.
+            httpx2.TimeoutException: If the request takes longer than Client.timeout.
         """
         response = self._client.get_httpx_client().request(
             **delete_api_key._get_kwargs(
@@ -279,7 +279,7 @@ class AsyncApiKeysApi:
         Raises:
             errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
                 client's own errors, see _unexpected and _parsed).
-            httpx.TimeoutException: If the request takes longer than Client.timeout.
+            httpx2.TimeoutException: If the request takes longer than Client.timeout.
         """
         response = await self._client.get_async_httpx_client().request(
             **get_api_keys._get_kwargs(
@@ -315,7 +315,7 @@ class AsyncApiKeysApi:
         Raises:
             errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
                 client's own errors, see _unexpected and _parsed).
-            httpx.TimeoutException: If the request takes longer than Client.timeout.
+            httpx2.TimeoutException: If the request takes longer than Client.timeout.
         """
         response = await self._client.get_async_httpx_client().request(
             **create_api_key._get_kwargs(
@@ -354,7 +354,7 @@ class AsyncApiKeysApi:
         Raises:
             errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
                 client's own errors, see _unexpected and _parsed).
-            httpx.TimeoutException: If the request takes longer than Client.timeout.
+            httpx2.TimeoutException: If the request takes longer than Client.timeout.
         """
         response = await self._client.get_async_httpx_client().request(
             **generate_api_key._get_kwargs(
@@ -392,7 +392,7 @@ class AsyncApiKeysApi:
         Raises:
             errors.UnexpectedStatus: any other answer, or a success answer of the wrong shape (or the
                 client's own errors, see _unexpected and _parsed).
-            httpx.TimeoutException: If the request takes longer than Client.timeout.
+            httpx2.TimeoutException: If the request takes longer than Client.timeout.
         """
         response = await self._client.get_async_httpx_client().request(
             **delete_api_key._get_kwargs(
