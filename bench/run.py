@@ -1,6 +1,7 @@
 """`make bench`: what this SDK costs, against the floor, a hand-rolled client and Kalshi's SDK.
 
-One module per kind of measurement (signing, per_call, concurrency, memory, parsing, imports);
+One module per kind of measurement (signing, per_call, concurrency, official_async, memory,
+parsing, imports);
 this script runs them and writes the report. Every figure that matters is a ratio to a baseline
 measured in the same rounds (see timing.py); BENCHMARKS.md shows each with its spread.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 import concurrency
 import imports
 import memory
+import official_async
 import parsing
 import per_call
 import signing
@@ -48,6 +50,8 @@ def main() -> None:
         section("Per call, over loopback", rows, per_call.METHOD)
         section("Many calls at once", concurrency.bench(server, max(15, rounds * 2 // 3)),
                 concurrency.METHOD)  # fmt: skip
+        section("Against Kalshi's async SDK", official_async.bench(server, max(9, rounds // 2)),
+                official_async.METHOD)  # fmt: skip
         section("Memory", memory.bench(server), memory.METHOD)
     section("Parsing", parsing.bench(max(9, rounds // 2)), parsing.METHOD)
     section("Cold import", imports.bench(max(11, rounds // 2)), imports.METHOD)
