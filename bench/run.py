@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import cli_start
 import concurrency
 import imports
 import memory
@@ -53,6 +54,8 @@ def main() -> None:
         section("Against Kalshi's async SDK", official_async.bench(server, max(9, rounds // 2)),
                 official_async.METHOD)  # fmt: skip
         section("Memory", memory.bench(server), memory.METHOD)
+        section("Starting kalshi-keys", cli_start.bench(server, max(11, rounds // 2)),
+                cli_start.METHOD)  # fmt: skip
     section("Parsing", parsing.bench(max(9, rounds // 2)), parsing.METHOD)
     section("Cold import", imports.bench(max(11, rounds // 2)), imports.METHOD)
     report = render(sections, time.perf_counter() - started)

@@ -18,7 +18,7 @@ import httpx2
 import pytest
 from kalshi_api_keys_client.api.api_keys import create_api_key, delete_api_key, generate_api_key
 from kalshi_auth import _newkey, load_private_key
-from kalshi_auth.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, _app, _rotate, main
+from kalshi_auth.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, _handlers, _rotate, main
 from kalshi_auth.testing import FakeResponse
 
 from .cli_support import BIN, Shell, files_in, minimal_env
@@ -204,7 +204,7 @@ def test_something_unexpected_is_one_line_and_debug_shows_the_traceback(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise ValueError("a bug")
 
-    monkeypatch.setattr(_app, "list_", broken)
+    monkeypatch.setattr(_handlers, "list_", broken)
     result = shell.run("list")
     assert result.code == EXIT_ERROR
     assert "unexpected ValueError" in result.err and "--debug" in result.err

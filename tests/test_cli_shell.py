@@ -167,3 +167,22 @@ def test_an_encrypted_key_in_use_is_unlocked_at_a_prompt(shell: Shell) -> None:
 
 def test_console_script_is_installed() -> None:
     assert (BIN / "kalshi-keys").exists()
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["rotate", "--help"]])
+def test_version_and_help_load_no_http_stack_or_models(argv: list[str]) -> None:
+    """They answer at once: failed before, when the whole CLI, httpx and the generated models
+    loaded before the first line was printed."""
+    script = (
+        "import io, sys\n"
+        "from kalshi_auth.cli import main\n"
+        "from kalshi_auth.cli._console import Console\n"
+        "out = io.StringIO()\n"
+        f"code = main({argv!r}, console_factory=lambda: Console(stdout=out, stderr=out))\n"
+        "heavy = ('httpx2', 'httpcore2', 'kalshi_api_keys_client', 'cryptography', 'attrs')\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & set(heavy))\n"
+        "print(code, loaded, bool(out.getvalue()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)  # fmt: skip
+    assert done.stdout.split() == ["0", "[]", "True"], done.stdout + done.stderr

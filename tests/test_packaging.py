@@ -139,3 +139,16 @@ def test_the_pytest_plugin_is_registered() -> None:
 
     (entry,) = [e for e in entry_points(group="pytest11") if e.name == "kalshi-keys"]
     assert entry.value == "pytest_kalshi_keys"
+
+
+def test_the_version_constant_matches_the_package_and_the_spec() -> None:
+    """kalshi-keys --version prints kalshi_auth/_version.py's VERSION (no importlib.metadata):
+    on a spec update, change it with pyproject.toml's version and openapi.yaml's info.version."""
+    from importlib import metadata
+
+    from kalshi_auth._version import VERSION
+
+    assert _pyproject()["project"]["version"] == VERSION, "update auth_ext/kalshi_auth/_version.py"
+    assert metadata.version("kalshi-api-keys") == VERSION, "reinstall: make venv"
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    assert VERSION.startswith(spec["info"]["version"]), "openapi.yaml's info.version differs"

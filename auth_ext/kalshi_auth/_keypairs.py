@@ -7,12 +7,10 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from ._errors import ConfigurationError
 from ._keys import load_private_key
-from ._signer import KeyType, PrivateKey
+from ._keytypes import KEY_SIZES, KEY_TYPES, KeyType
+from ._signer import PrivateKey
 
 __all__ = ["KEY_SIZES", "KEY_TYPES", "new_private_key", "private_pem", "public_pem", "reseal"]
-
-KEY_SIZES = (2048, 3072, 4096)
-KEY_TYPES: tuple[KeyType, ...] = ("rsa", "ed25519")
 
 
 def new_private_key(key_type: KeyType, bits: int | None) -> PrivateKey:

@@ -11,7 +11,6 @@ import binascii
 import re
 import time
 from collections.abc import Callable
-from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -19,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 from ._errors import KeyLoadError
 from ._hints import ValueSource
+from ._keytypes import KeyType
 from ._redact import holds_key_material
 
 __all__ = [
@@ -32,8 +32,6 @@ __all__ = [
     "key_type_of",
 ]
 
-#: The two key types Kalshi accepts (its ``ApiKeyType``).
-KeyType = Literal["rsa", "ed25519"]
 PrivateKey = rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
 PublicKey = rsa.RSAPublicKey | ed25519.Ed25519PublicKey
 

@@ -7,162 +7,21 @@ name to its handler.
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
-from pathlib import Path
 
 from .._errors import ConfigurationError, KalshiError, KeyLoadError
 from .._hints import CLI_TERMS, ValueSource
-from .._keyspec import Destination, KeySpec
-from ._commands import (
-    delete,
-    generate,
-    keygen,
-    list_,
-    register,
-    register_public_key,
-    report_new_key,
-    whoami,
-)
 from ._console import Console, Interrupted, UsageError, safe
-from ._keygen import AskPassphrase, new_passphrase
 from ._parser import PROG, build_parser
-from ._rotate import rotate
-from ._session import Connection
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser", "console_main", "main"]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-#: Runs one command from its parsed arguments.
-Handler = Callable[[argparse.Namespace, Console, Mapping[str, str]], None]
-
-
-def _connection(args: argparse.Namespace, environ: Mapping[str, str]) -> Connection:
-    password_env = getattr(args, "password_env", None)
-    password = None
-    if password_env is not None:
-        password = environ.get(password_env) or None
-        if password is None:
-            raise UsageError(f"--password-env {password_env}: that variable is unset or empty")
-    return Connection(
-        environ=environ,
-        key_id=getattr(args, "key_id", None),
-        key_file=getattr(args, "key_file", None),
-        environment=getattr(args, "environment", None),
-        base_url=getattr(args, "base_url", None),
-        timeout=getattr(args, "timeout", 10.0),
-        password=password,
-    )
-
-
-def _spec(args: argparse.Namespace) -> KeySpec:
-    scopes = tuple(dict.fromkeys(args.scopes)) if args.scopes else None
-    if scopes and "write" in scopes and "read" not in scopes:
-        raise UsageError("--scopes: the write scope needs the read scope too (Kalshi's rule)")
-    subtrader = getattr(args, "fcm_subtrader_id", None)
-    if subtrader is not None and args.subaccount is not None:
-        raise UsageError(
-            "--subaccount and --fcm-subtrader-id cannot be combined: a key is bound to one "
-            "sub-account or to one FCM subtrader (Kalshi's rule)"
-        )
-    _check_bits(args)
-    return KeySpec(
-        name=args.name or "",
-        scopes=scopes,
-        subaccount=args.subaccount,
-        fcm_subtrader_id=subtrader,
-        key_type=args.key_type,
-    )
-
-
-def _asker(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> AskPassphrase:
-    def ask() -> bytes | None:
-        return new_passphrase(
-            console, encrypt=args.encrypt, passphrase_env=args.passphrase_env, environ=environ
-        )
-
-    return ask
-
-
-def _check_bits(args: argparse.Namespace) -> None:
-    if args.key_type == "ed25519" and getattr(args, "bits", None) is not None:
-        raise UsageError("--bits is for RSA keys; an Ed25519 key has no size to choose")
-
-
-def _keygen(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
-    _check_bits(args)
-    keygen(
-        console, out=args.out, key_type=args.key_type or "rsa", bits=args.bits,
-        ask_passphrase=_asker(args, console, environ), force=args.force,
-    )  # fmt: skip
-
-
-def _list(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
-    connection = _connection(args, environ)
-    list_(console, connection, as_json=args.json, fcm_subtrader_id=args.fcm_subtrader_id)
-
-
-def _delete(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
-    connection = _connection(args, environ)
-    delete(console, connection, args.api_key_id, yes=args.yes, force=args.force)
-
-
-def _whoami(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
-    whoami(console, _connection(args, environ))
-
-
-def _register(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
-    connection, spec = _connection(args, environ), _spec(args)
-    if args.public_key is not None:
-        clashing = [flag for flag, value in (("--out", args.out), ("--key-type", args.key_type),
-                    ("--bits", args.bits), ("--encrypt", args.encrypt or args.passphrase_env))
-                    if value]  # fmt: skip
-        if clashing:
-            raise UsageError(
-                f"--public-key registers an existing key pair; {', '.join(clashing)} "
-                "only apply when kalshi-keys makes the pair"
-            )
-        register_public_key(console, connection, spec, args.public_key, as_json=args.json)
-        return
-    register(
-        console, connection, spec, Destination.of(args.out, Path.cwd()),
-        bits=args.bits, ask_passphrase=_asker(args, console, environ), as_json=args.json,
-    )  # fmt: skip
-
-
-def _generate(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
-    connection, spec = _connection(args, environ), _spec(args)
-    generate(
-        console, connection, spec, Destination.of(args.out, Path.cwd()),
-        ask_passphrase=_asker(args, console, environ), as_json=args.json,
-    )  # fmt: skip
-
-
-def _rotate(args: argparse.Namespace, console: Console, environ: Mapping[str, str]) -> None:
-    connection, spec = _connection(args, environ), _spec(args)
-    spec, new = rotate(
-        console, connection, spec, args.out,
-        bits=args.bits, ask_passphrase=_asker(args, console, environ), keep_old=args.keep_old,
-    )  # fmt: skip
-    report_new_key(console, connection, spec, new, as_json=args.json)
-
-
-#: Each command's handler, by the name ``_parser`` records as ``handler``.
-_HANDLERS: Mapping[str, Handler] = {
-    "keygen": _keygen,
-    "register": _register,
-    "generate": _generate,
-    "list": _list,
-    "delete": _delete,
-    "rotate": _rotate,
-    "whoami": _whoami,
-}
 
 
 def _fail(console: Console, message: str, status: int) -> int:
@@ -189,7 +48,10 @@ def main(
     env = os.environ if environ is None else environ
     debug = args.debug or env.get("KALSHI_KEYS_DEBUG", "") not in ("", "0")
     try:
-        _HANDLERS[args.handler](args, console, env)
+        # Loaded only now: --version and --help never load the HTTP stack or the models.
+        from ._handlers import HANDLERS
+
+        HANDLERS[args.handler](args, console, env)
     except (UsageError, ConfigurationError) as exc:
         parser.print_usage(console.streams()[1])
         return _fail(console, str(exc), EXIT_USAGE)

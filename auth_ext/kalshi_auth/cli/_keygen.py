@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from .._keypairs import KEY_SIZES, KEY_TYPES
+from .._keytypes import KEY_SIZES, KEY_TYPES
 from .._signer import PrivateKey
 from ._console import Console, UsageError
 

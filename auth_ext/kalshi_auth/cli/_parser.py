@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
-
-from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES, ApiKeyScope
+from typing import TYPE_CHECKING
 
 from .._errors import KeyLoadError
+from .._keytypes import KEY_SIZES, KEY_TYPES
 from .._redact import shown
-from .._signer import check_key_id
+from .._version import VERSION
 from ._help import DESCRIPTION, EXAMPLES
-from ._keygen import KEY_SIZES, KEY_TYPES
+
+if TYPE_CHECKING:
+    from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope
 
 __all__ = ["PROG", "build_parser"]
 
@@ -25,6 +26,9 @@ PROG = "kalshi-keys"
 
 
 def _scopes(text: str) -> list[ApiKeyScope]:
+    # Imported when --scopes is given: --help and --version load no generated code.
+    from kalshi_api_keys_client.models.api_key_scope import API_KEY_SCOPE_VALUES
+
     scopes: list[ApiKeyScope] = []
     for part in filter(None, (p.strip() for p in text.split(","))):
         if part not in API_KEY_SCOPE_VALUES:
@@ -75,6 +79,8 @@ def _target_key_id(text: str) -> str:
     """The key a command acts on (``delete KEY_ID``): checked whole here, before any request."""
     _key_id_shape(text)
     try:
+        from .._signer import check_key_id  # only when --key-id is given: it loads cryptography
+
         return str(check_key_id(text))
     except KeyLoadError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
@@ -183,12 +189,16 @@ def _bits_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> N
     )  # fmt: skip
 
 
+#: A constant, not importlib.metadata (~30 ms to import): --version answers at once.
+_VERSION = f"{PROG} (kalshi-api-keys {VERSION}; the version names the Kalshi spec it implements)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full kalshi-keys argument parser."""
     parser = argparse.ArgumentParser(
         prog=PROG, description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action="version", version=_VERSION)
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback of an unexpected error"
     )
@@ -257,11 +267,3 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("whoami", "check that the configured key works, and why not", aliases=["check"])
     return parser
-
-
-def _version() -> str:
-    try:
-        version = metadata.version("kalshi-api-keys")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    return f"{PROG} (kalshi-api-keys {version}; the version names the Kalshi spec it implements)"
