@@ -66,8 +66,8 @@ def _cpu() -> str:
 
 
 def _versions() -> str:
-    names = ["kalshi-api-keys", "kalshi-python-sync", "httpx", "aiohttp", "cryptography",
-             "uvicorn", "pydantic", "urllib3"]  # fmt: skip
+    names = ["kalshi-api-keys", "kalshi-python-sync", "kalshi-python-async", "httpx2", "httpcore2",
+             "aiohttp", "cryptography", "uvicorn", "pydantic", "urllib3"]  # fmt: skip
     return ", ".join(f"{name} {metadata.version(name)}" for name in names)
 
 
