@@ -5,7 +5,7 @@ httpx2's own async stack spends most of a call in Python; aiohttp parses in C, s
 concurrent calls run at about twice the rate on one core.
 
 Why not the ``httpx-aiohttp`` package: its 0.2.0 maps a dropped connection
-(``ServerDisconnectedError``, a reset) to ``httpx2.ConnectTimeout``, i.e. "never sent", which
+(``ServerDisconnectedError``, a reset) to ``httpx.ConnectTimeout``, i.e. "never sent", which
 would let a POST be repeated and mint a second key, and lets other aiohttp errors escape
 untyped. Here every aiohttp failure becomes the httpx2 error that says whether the request
 could have arrived, which is what the retry policy needs.
