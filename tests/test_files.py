@@ -49,15 +49,48 @@ def test_read_key_file_reads_a_regular_file(tmp_path: Path) -> None:
     assert read_key_file(path) == b"key bytes"
 
 
-def test_read_key_file_refuses_what_never_ends_or_never_starts(tmp_path: Path) -> None:
+def test_read_key_file_never_hangs_on_what_never_ends_or_never_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kalshi_auth import _files
     from kalshi_auth._files import KEY_FILE_LIMIT, read_key_file
 
+    monkeypatch.setattr(_files, "PIPE_WAIT", 0.2)
     fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)  # no writer: an open or read that blocked would hang here
-    for special in (Path("/dev/zero"), fifo, tmp_path):
-        with pytest.raises(OSError, match="not a regular file"):
-            read_key_file(special)
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match=r"nothing arrived for 0\.2 s"):
+        read_key_file(fifo)  # no writer: given up on, not waited on for ever
+    with pytest.raises(OSError, match="not a key file"):
+        read_key_file(Path("/dev/zero"))  # never ends: cut off at the limit
+    with pytest.raises(OSError, match="a directory"):
+        read_key_file(tmp_path)
     big = tmp_path / "big.pem"
     big.write_bytes(b"A" * (KEY_FILE_LIMIT + 1))
     with pytest.raises(OSError, match="not a key file"):
         read_key_file(big)
+
+
+def test_read_key_file_reads_a_pipe_with_a_writer(tmp_path: Path) -> None:
+    """What `--key-file <(pass show kalshi)` gives: a pipe whose writer is still writing."""
+    import threading
+    import time
+
+    from kalshi_auth._files import read_key_file
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def write_slowly() -> None:
+        with open(fifo, "wb") as writer:
+            writer.write(b"first half, ")
+            writer.flush()
+            time.sleep(0.3)
+            writer.write(b"second half")
+
+    thread = threading.Thread(target=write_slowly)
+    thread.start()
+    try:
+        time.sleep(0.1)  # the writer has the FIFO open
+        assert read_key_file(fifo) == b"first half, second half"
+    finally:
+        thread.join()

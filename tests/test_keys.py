@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -388,15 +389,23 @@ def test_a_key_id_is_checked_once_on_its_way_to_the_signer(
     assert checks == [" k-1 "] and client.signer.key_id == "k-1"
 
 
-@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+@pytest.mark.parametrize(
+    ("special", "said"),
+    [("/dev/zero", "not a key file"), ("fifo", "nothing arrived"), ("dir", "directory")],
+)
 def test_a_key_path_that_is_no_regular_file_is_a_key_load_error(
-    special: str, tmp_path: Path
+    special: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Failed before: /dev/zero ran out of memory, a FIFO with no writer hung."""
+    from kalshi_auth import _files
+
+    monkeypatch.setattr(_files, "PIPE_WAIT", 0.2)
     path = Path(special)
     if special == "fifo":
         path = tmp_path / "fifo"
         os.mkfifo(path)
+    elif special == "dir":
+        path = tmp_path
     with pytest.raises(KeyLoadError) as caught:
         signed_client(api_key_id="k", private_key_path=path, base_url="http://127.0.0.1:1")
-    assert caught.value.reason == "unreadable_file"
-    assert "not a regular file" in str(caught.value)
+    assert re.search(said, str(caught.value)), str(caught.value)

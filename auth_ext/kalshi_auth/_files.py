@@ -16,6 +16,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 __all__ = [
     "KEY_FILE_LIMIT",
+    "PIPE_WAIT",
     "FileExistsRefusedError",
     "check_writable",
     "read_key_file",
@@ -28,20 +29,53 @@ KEY_FILE_LIMIT = 1 << 20
 
 
 def read_key_file(path: Path) -> bytes:
-    """A key file's bytes; ``OSError`` (with a ``strerror`` fit for a message) for anything
-    that is not a regular file of at most ``KEY_FILE_LIMIT`` bytes. Never blocks: a FIFO with no
-    writer, or a device that never ends (``/dev/zero``), is refused, not read."""
+    """A key file's bytes, at most ``KEY_FILE_LIMIT`` of them; ``OSError`` (with a
+    ``strerror`` fit for a message) for a directory, anything longer, or a pipe that sends
+    nothing for ``PIPE_WAIT`` seconds. Never hangs: a FIFO with no writer reads as empty, a
+    device that never ends (``/dev/zero``) is cut off at the limit, and a pipe with a writer
+    (``--key-file <(pass show kalshi)``) is read as it arrives."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file: a FIFO, device or directory")
-        with os.fdopen(fd, "rb", closefd=False) as reader:
-            data = reader.read(KEY_FILE_LIMIT + 1)
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise OSError(errno.EISDIR, "a directory, not a key file")
+        data = _read_all(fd) if stat.S_ISREG(mode) else _read_arriving(fd)
     finally:
         os.close(fd)
     if len(data) > KEY_FILE_LIMIT:
         raise OSError(errno.EFBIG, f"larger than {KEY_FILE_LIMIT // 1024} KiB: not a key file")
     return data
+
+
+#: How long a pipe or device may stay silent before reading it gives up.
+PIPE_WAIT = 5.0
+
+
+def _read_all(fd: int) -> bytes:
+    with os.fdopen(fd, "rb", closefd=False) as reader:
+        return reader.read(KEY_FILE_LIMIT + 1)
+
+
+def _read_arriving(fd: int) -> bytes:
+    """A pipe's or device's bytes until its end or one past the limit, waiting at most
+    ``PIPE_WAIT`` seconds for each next piece."""
+    import select  # only pipes and devices need it
+
+    chunks: list[bytes] = []
+    total = 0
+    while total <= KEY_FILE_LIMIT:
+        ready, _, _ = select.select([fd], [], [], PIPE_WAIT)
+        if not ready:
+            raise OSError(errno.ETIMEDOUT, f"nothing arrived for {PIPE_WAIT:g} s from the pipe")
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            continue
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 class FileExistsRefusedError(KalshiError, FileExistsError):
