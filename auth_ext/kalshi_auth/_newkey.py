@@ -43,6 +43,7 @@ def register_key(
     The caller has run ``destination.check()`` (before any prompt); linking never overwrites.
     """
     key = new_private_key(spec.key_type or "rsa", bits)
+    before = key_ids(api)  # to name the new key exactly if the answer goes missing
     staged = destination.pending()
     write_secret_file(staged, private_pem(key, passphrase))
     body = CreateApiKeyRequest(
@@ -51,7 +52,6 @@ def register_key(
         scopes=spec.wire_scopes(),
         **spec.wire_binding(),
     )
-    before = key_ids(api)  # to name the new key exactly if the answer goes missing
     try:
         created = api.create_api_key(body)
     except (KalshiError, KeyboardInterrupt) as exc:
