@@ -11,6 +11,7 @@ command's exit status still says how it went.
 
 from __future__ import annotations
 
+import errno
 import getpass
 import io
 import sys
@@ -74,8 +75,11 @@ class Console:
             stream.flush()
         except BrokenPipeError:
             raise  # the reader went away: console_main ends quietly
-        except (OSError, ValueError):  # closed underneath us (EBADF, "I/O on closed file")
+        except ValueError:  # "I/O operation on closed file"
             return
+        except OSError as exc:
+            if exc.errno != errno.EBADF:  # closed underneath us; a full disk is an error
+                raise
 
     def out(self, line: str = "", *, reveal: bool = False) -> None:
         """A result line (stdout): what scripts read. A revealed secret goes to stderr when
