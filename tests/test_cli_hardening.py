@@ -330,7 +330,9 @@ def test_an_encrypted_key_files_password_from_a_named_variable(shell: Shell) -> 
 def test_version_and_the_rotate_help_tell_the_truth(shell: Shell) -> None:
     version = subprocess.run([str(BIN / "kalshi-keys"), "--version"], capture_output=True,
                              text=True, check=True)  # fmt: skip
-    assert version.stdout.startswith("kalshi-keys (kalshi-api-keys 3.34")
+    from kalshi_auth._version import VERSION
+
+    assert version.stdout.startswith(f"kalshi-keys (kalshi-api-keys {VERSION};")
     helped = subprocess.run([str(BIN / "kalshi-keys"), "rotate", "--help"], capture_output=True,
                             text=True, check=True)  # fmt: skip
     assert "exactly the old key's" in " ".join(helped.stdout.split())

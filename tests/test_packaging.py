@@ -151,4 +151,10 @@ def test_the_version_constant_matches_the_package_and_the_spec() -> None:
     assert _pyproject()["project"]["version"] == VERSION, "update auth_ext/kalshi_auth/_version.py"
     assert metadata.version("kalshi-api-keys") == VERSION, "reinstall: make venv"
     spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    assert VERSION.startswith(spec["info"]["version"]), "openapi.yaml's info.version differs"
+    spec_version = spec["info"]["version"]
+    assert VERSION.startswith(spec_version), "openapi.yaml's info.version differs"
+    description = _pyproject()["project"]["description"]
+    assert f"(spec {spec_version})" in description, "update pyproject.toml's description"
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    first = next(line for line in changelog.splitlines() if line.startswith("## "))
+    assert first.startswith(f"## {VERSION} "), "CHANGELOG.md's first heading names another version"

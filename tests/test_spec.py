@@ -157,8 +157,10 @@ def test_security_schemes_and_servers(spec: dict[str, Any]) -> None:
     ]
 
 
-def test_spec_version_is_3_34_0(spec: dict[str, Any]) -> None:
-    assert spec["info"]["version"] == "3.34.0"
+def test_the_spec_version_is_a_release_number(spec: dict[str, Any]) -> None:
+    """openapi.yaml's info.version is the one source of the version; test_packaging.py checks
+    everything derived from it."""
+    assert re.fullmatch(r"\d+\.\d+\.\d+", spec["info"]["version"])
 
 
 def test_key_type_enum_on_requests_plain_string_in_responses(spec: dict[str, Any]) -> None:
