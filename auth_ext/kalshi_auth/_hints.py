@@ -9,8 +9,7 @@ for ``kalshi-keys``: :data:`SDK_TERMS` and :data:`CLI_TERMS`. Nothing rewrites a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ._redact import shown
 
@@ -40,8 +39,7 @@ VARIABLES: Mapping[Setting, str] = {
 }
 
 
-@dataclass(frozen=True)
-class ValueSource:
+class ValueSource(NamedTuple):
     """Where a credential value came from: an argument (a keyword argument of the SDK, or a
     ``kalshi-keys`` flag) or its ``KALSHI_*`` environment variable."""
 

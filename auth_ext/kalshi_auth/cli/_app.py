@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 
@@ -74,6 +73,8 @@ def main(
         return _fail(console, "interrupted", EXIT_INTERRUPTED)
     except Exception as exc:  # the last resort: one line, never a traceback unless asked for
         if debug:
+            import traceback  # only when asked for: every start would pay for it
+
             console.write(console.stderr, "".join(traceback.format_exception(exc)))
         return _fail(
             console,

@@ -12,7 +12,6 @@ command's exit status still says how it went.
 from __future__ import annotations
 
 import errno
-import getpass
 import io
 import sys
 import unicodedata
@@ -110,6 +109,8 @@ class Console:
 
     def secret(self, prompt: str) -> str:
         """Read a secret from the terminal without echo."""
+        import getpass  # only prompts need it
+
         return getpass.getpass(prompt, stream=_through(self, self.stderr))
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

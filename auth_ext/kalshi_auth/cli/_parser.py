@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._errors import KeyLoadError
@@ -18,11 +17,19 @@ from .._version import VERSION
 from ._help import DESCRIPTION, EXAMPLES
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope
 
 __all__ = ["PROG", "build_parser"]
 
 PROG = "kalshi-keys"
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path  # when a path flag is given: --help and --version never need it
+
+    return Path(text)
 
 
 def _scopes(text: str) -> list[ApiKeyScope]:
@@ -109,7 +116,7 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
         help="API key ID (default: $KALSHI_API_KEY_ID)",
     )  # fmt: skip
     group.add_argument(
-        "--key-file", type=Path, default=argparse.SUPPRESS,
+        "--key-file", type=_path, default=argparse.SUPPRESS,
         help="its private key file (default: $KALSHI_PRIVATE_KEY_PATH or $KALSHI_PRIVATE_KEY_PEM)",
     )  # fmt: skip
     group.add_argument(
@@ -220,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     sub = command("keygen", "make an RSA or Ed25519 key pair locally (no API call)")
-    sub.add_argument("--out", type=Path, required=True, help="private key file to write")
+    sub.add_argument("--out", type=_path, required=True, help="private key file to write")
     _key_type_option(sub)
     _bits_option(sub)
     group = sub.add_argument_group("encryption")
@@ -229,9 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("register", "make a key pair here and register its public key (createApiKey)")
     _new_key_options(sub, name_required=True)
-    sub.add_argument("--out", type=Path, help="private key file (default: ./kalshi-<id>.pem)")
+    sub.add_argument("--out", type=_path, help="private key file (default: ./kalshi-<id>.pem)")
     sub.add_argument(
-        "--public-key", type=Path, metavar="FILE",
+        "--public-key", type=_path, metavar="FILE",
         help="register this existing public key (e.g. keygen's FILE.pub, any RSA or Ed25519 "
         "SPKI PEM) instead of making a new pair; nothing is written",
     )  # fmt: skip
@@ -240,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("generate", "have Kalshi make a key pair and save it (generateApiKey)")
     _new_key_options(sub, name_required=True)
-    sub.add_argument("--out", type=Path, required=True, help="private key file to write")
+    sub.add_argument("--out", type=_path, required=True, help="private key file to write")
     _key_type_option(sub, default="rsa (Kalshi's default)")
 
     sub = command("list", "list the account's API keys")
@@ -259,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     # A key bound to an FCM subtrader is refused on REST, so it cannot be rotated from here.
     _new_key_options(sub, name_required=False, bindable=False)
     sub.add_argument(
-        "--out", type=Path, help="new private key file (default: kalshi-<id>.pem beside the old)"
+        "--out", type=_path, help="new private key file (default: kalshi-<id>.pem beside the old)"
     )
     _key_type_option(sub, default="the old key's type, read from its key file")
     _bits_option(sub)
