@@ -158,3 +158,24 @@ def test_the_version_constant_matches_the_package_and_the_spec() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     first = next(line for line in changelog.splitlines() if line.startswith("## "))
     assert first.startswith(f"## {VERSION} "), "CHANGELOG.md's first heading names another version"
+
+
+def test_the_sdist_can_regenerate_the_client_and_both_carry_the_license(tmp_path: Path) -> None:
+    """Failed before: no LICENSE anywhere, and the sdist lacked the templates and the Makefile."""
+    import tarfile
+
+    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+                   cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+    (sdist,) = tmp_path.glob("kalshi_api_keys-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    needed = {"LICENSE", "Makefile", "openapi.yaml", "generator-config.yml", "requirements/dev.txt"}
+    needed |= {str(path.relative_to(ROOT)) for path in (ROOT / "templates").iterdir()}
+    assert needed <= names, sorted(needed - names)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("kalshi_api_keys-*.whl")
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in zipfile.ZipFile(wheel).namelist())
