@@ -10,7 +10,7 @@ from ._keys import load_private_key
 from ._keytypes import KEY_SIZES, KEY_TYPES, KeyType
 from ._signer import PrivateKey
 
-__all__ = ["KEY_SIZES", "KEY_TYPES", "new_private_key", "private_pem", "public_pem", "reseal"]
+__all__ = ["new_private_key", "private_pem", "public_pem", "reseal"]
 
 
 def new_private_key(key_type: KeyType, bits: int | None) -> PrivateKey:

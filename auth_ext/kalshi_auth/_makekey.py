@@ -11,8 +11,8 @@ from kalshi_api_keys_client.api.api_keys import ApiKeysApi
 
 from ._client import KalshiClient
 from ._errors import ConfigurationError
-from ._keypairs import KEY_TYPES
 from ._keyspec import Destination, KeySpec, NewKey
+from ._keytypes import KEY_TYPES
 from ._newkey import generate_key, register_key
 from ._redact import shown
 from ._signer import KeyType

@@ -6,13 +6,10 @@ from collections.abc import Callable, Mapping
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from .._keytypes import KEY_SIZES, KEY_TYPES
 from .._signer import PrivateKey
 from ._console import Console, UsageError
 
 __all__ = [
-    "KEY_SIZES",
-    "KEY_TYPES",
     "AskPassphrase",
     "describe_key",
     "new_passphrase",
