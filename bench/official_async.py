@@ -13,7 +13,7 @@ from kalshi_api_keys_client.api.api_keys import AsyncApiKeysApi
 from kalshi_auth import AsyncTransport
 from kalshi_python_async import Configuration, KalshiClient
 from report import Row
-from server import Key, Server, ours
+from server import Key, Server, counted_signatures, ours
 from timing import Samples, in_turn, ms, ratio
 
 CALLS = 1000
@@ -75,22 +75,12 @@ async def _serial_then_gathered(make: Make) -> tuple[float, float]:
 async def _signatures_per_call(server: Server, key: Key) -> int:
     """How many signatures one official call computes (counted, not assumed)."""
     client = _official_client(server, key)
-    call, close = client.get_api_keys, client.close
-    auth = client.kalshi_auth
-    original, count = auth.sign, 0
-
-    def counting(message: bytes) -> bytes:
-        nonlocal count
-        count += 1
-        signature: bytes = original(message)
-        return signature
-
-    auth.sign = counting
     try:
-        await call()
+        with counted_signatures(client.kalshi_auth) as count:
+            await client.get_api_keys()
     finally:
-        await close()
-    return count
+        await client.close()
+    return count[0]
 
 
 def _rounds(server: Server, key: Key, rounds: int) -> tuple[Samples, Samples]:

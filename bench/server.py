@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx2
 from cryptography.hazmat.primitives import hashes
@@ -140,20 +141,26 @@ def official_client(server: Server, key: Key) -> KalshiClient:
     return KalshiClient(config)
 
 
-def official_signatures_per_call(official: KalshiClient) -> int:
-    """How many signatures one official get_api_keys() computes (counted, not assumed)."""
-    auth = official.kalshi_auth
-    original, count = auth.sign, 0
+@contextmanager
+def counted_signatures(auth: Any) -> Iterator[list[int]]:
+    """Count the signatures an official SDK's ``KalshiAuth`` computes inside the block (sync
+    and async SDKs alike): the one-element list holds the count when the block ends."""
+    original, count = auth.sign, [0]
 
     def counting(message: bytes) -> bytes:
-        nonlocal count
-        count += 1
+        count[0] += 1
         signature: bytes = original(message)
         return signature
 
     auth.sign = counting
     try:
-        official.get_api_keys()
+        yield count
     finally:
         del auth.sign  # back to the class's method
-    return count
+
+
+def official_signatures_per_call(official: KalshiClient) -> int:
+    """How many signatures one official get_api_keys() computes (counted, not assumed)."""
+    with counted_signatures(official.kalshi_auth) as count:
+        official.get_api_keys()
+    return count[0]
