@@ -7,6 +7,7 @@ import contextlib
 import socket
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
@@ -128,3 +129,41 @@ def test_a_hook_that_reads_a_stream_does_not_keep_its_slot(
         for _ in range(3):
             with client.get_httpx_client().stream("GET", "/api_keys") as response:
                 assert response.status_code == 200
+
+
+@pytest.mark.own_transport
+@pytest.mark.parametrize("variant", ["sync", "async"])
+def test_a_request_is_signed_when_it_is_sent_not_while_it_waits(
+    slow: tuple[Any, str, bytes], variant: str
+) -> None:
+    """On httpx2's own transport a request is signed as its headers are written: one that
+    waited 0.4 s for the only connection carries a timestamp from after the wait (so no
+    admission limit is needed to keep timestamps fresh)."""
+    import httpx2
+
+    exchange, base_url, pem = slow
+    key_id = exchange.keys[0].api_key_id
+    client = signed_client(
+        api_key_id=key_id,
+        private_key_pem=pem,
+        base_url=base_url,
+        httpx_args={"limits": httpx2.Limits(max_connections=1)},
+    )
+    with client:
+        assert client.get_httpx_client()._sign_when_sent  # type: ignore[attr-defined]
+        if variant == "sync":
+            threads = [threading.Thread(target=ApiKeysApi(client).get_api_keys) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        else:
+
+            async def both() -> None:
+                api = AsyncApiKeysApi(client)
+                await asyncio.gather(api.get_api_keys(), api.get_api_keys())
+
+            asyncio.run(both())
+    first, second = sorted(r.timestamp_ms or 0 for r in exchange.requests)
+    assert all(r.authenticated for r in exchange.requests)
+    assert second - first >= 350  # signed after the first answer, not when it was made

@@ -111,3 +111,12 @@ def test_aiohttp_session_has_its_resend_switch() -> None:
             assert session._retry_connection is False
 
     asyncio.run(check())
+
+
+def test_only_httpx2s_own_pools_count_as_signing_when_sent() -> None:
+    """httpx2 2.16.2 ``Client._transport``/``Client._mounts``: a client with any other transport
+    keeps signing in its auth flow (and the admission limit)."""
+    own = httpx2.Client(mounts={"all://other.test": httpx2.HTTPTransport()})
+    mocked = httpx2.Client(transport=httpx2.MockTransport(lambda request: httpx2.Response(200)))
+    assert _internals.httpcore_pools_only(own)
+    assert not _internals.httpcore_pools_only(mocked)

@@ -124,6 +124,7 @@ class KalshiAuth(httpx2.Auth):
         self, request: httpx2.Request
     ) -> Generator[httpx2.Request, httpx2.Response, None]:
         _guard_redirects(request, asynchronous=False)
+        _sign_when_sent(self, request, asynchronous=False)
         # httpx2's default wraps auth_flow in a second generator to read bodies we never need.
         return self.auth_flow(request)
 
@@ -131,6 +132,7 @@ class KalshiAuth(httpx2.Auth):
         self, request: httpx2.Request
     ) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
         _guard_redirects(request, asynchronous=True)
+        _sign_when_sent(self, request, asynchronous=True)
         return super().async_auth_flow(request)
 
     def path_to_sign(self, request: httpx2.Request) -> str:
@@ -152,9 +154,10 @@ class KalshiAuth(httpx2.Auth):
                 "path could replay it. Use https (plain http is allowed to loopback only)."
             )
         check_outgoing(request)  # nothing leaves with private-key material in it
-        # Item assignment: about half the cost of Headers.update, which builds a Headers first.
-        for name, value in self.signer.sign(request.method, self.path_to_sign(request)).items():
-            request.headers[name] = value
+        if not request.extensions.get(SIGN_WHEN_SENT):
+            # Item assignment: about half the cost of Headers.update, which builds a Headers.
+            for name, value in self.signer.sign(request.method, self.path_to_sign(request)).items():
+                request.headers[name] = value
         response = yield request
         if response.history and not request.extensions.get(_GUARDED_HOPS):
             _refuse_redirects(request, response)
@@ -165,6 +168,11 @@ class KalshiAuth(httpx2.Auth):
 
 #: Set by the signed clients, which never follow redirects: no guard needed.
 NO_REDIRECTS = "kalshi_auth.no_redirects"
+#: Set by the signed clients whose every pool is httpcore2's: the request is signed at the
+#: moment its headers are written (httpcore2's trace), never earlier, so it cannot wait signed
+#: in a pool queue until its timestamp is stale; no admission limit is needed for that.
+SIGN_WHEN_SENT = "kalshi_auth.sign_when_sent"
+_TRACE_BEFORE_SIGNING = "kalshi_auth.trace_before_signing"
 _GUARDED_HOPS = "kalshi_auth.guarded_hops"
 _OUR_HEADERS = frozenset(
     name.lower().encode("ascii")
@@ -216,6 +224,43 @@ def _guard_redirects(request: httpx2.Request, *, asynchronous: bool) -> None:
 
         request.extensions["trace"] = sync_trace
     request.extensions[_GUARDED_HOPS] = guarded
+
+
+def _sign_when_sent(auth: KalshiAuth, request: httpx2.Request, *, asynchronous: bool) -> None:
+    """Sign ``request`` just before httpcore2 writes its headers (see SIGN_WHEN_SENT), through
+    the ``trace`` extension, chained with any trace already set."""
+    if not request.extensions.get(SIGN_WHEN_SENT):
+        return
+    method, path = request.method, auth.path_to_sign(request)
+    # The caller's own trace, kept from the first attempt: a retry must not chain the earlier
+    # attempt's signer, which would put its stale signature back.
+    previous = request.extensions.setdefault(_TRACE_BEFORE_SIGNING, request.extensions.get("trace"))
+
+    def sign(name: str, info: dict[str, Any]) -> None:
+        hop = info.get("request")
+        if hop is None or not name.endswith(REQUEST_HEADERS_EVENT):
+            return
+        signed = auth.signer.sign(method, path)
+        hop.headers = [(k, v) for k, v in hop.headers if k.lower() not in _OUR_HEADERS] + [
+            (name.encode("ascii"), value.encode("ascii")) for name, value in signed.items()
+        ]
+
+    if asynchronous:
+
+        async def trace(name: str, info: dict[str, Any]) -> None:
+            sign(name, info)
+            if previous is not None:
+                await previous(name, info)
+
+        request.extensions["trace"] = trace
+    else:
+
+        def sync_trace(name: str, info: dict[str, Any]) -> None:
+            sign(name, info)
+            if previous is not None:
+                previous(name, info)
+
+        request.extensions["trace"] = sync_trace
 
 
 def _refuse_redirects(request: httpx2.Request, response: httpx2.Response) -> None:

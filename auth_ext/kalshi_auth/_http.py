@@ -15,9 +15,9 @@ from typing import Any
 import httpx2
 
 from ._admission import AsyncSlots, SyncSlots, pool_limit
-from ._auth import NO_REDIRECTS
+from ._auth import NO_REDIRECTS, SIGN_WHEN_SENT
 from ._deadline import async_deadline, sync_deadline
-from ._internals import LeanBuilding, bound_by_call_deadline
+from ._internals import LeanBuilding, bound_by_call_deadline, httpcore_pools_only
 from ._loops import with_per_loop_transport
 from ._outcome import AttemptRules, Attempts, Retry
 
@@ -30,7 +30,9 @@ class SignedClient(LeanBuilding, httpx2.Client):
     def __init__(self, *, rules: AttemptRules, **kwargs: Any) -> None:
         super().__init__(**kwargs, follow_redirects=False)
         self._rules = rules
-        self._slots = SyncSlots(pool_limit(kwargs))
+        self._sign_when_sent = httpcore_pools_only(self)
+        # Signed only when sent, a request cannot wait signed in a pool queue: no limit needed.
+        self._slots = SyncSlots(None if self._sign_when_sent else pool_limit(kwargs))
         self._init_lean()
         bound_by_call_deadline(self)
 
@@ -41,6 +43,8 @@ class SignedClient(LeanBuilding, httpx2.Client):
     def _send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
         kwargs["follow_redirects"] = False
         request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
+        if self._sign_when_sent:
+            request.extensions[SIGN_WHEN_SENT] = True
         stream = bool(kwargs.get("stream", False))
         attempts = Attempts(self._rules, request)
         while True:
@@ -78,12 +82,16 @@ class AsyncSignedClient(LeanBuilding, httpx2.AsyncClient):
     def __init__(self, *, rules: AttemptRules, **kwargs: Any) -> None:
         super().__init__(**with_per_loop_transport(kwargs), follow_redirects=False)
         self._rules = rules
-        self._slots = AsyncSlots(pool_limit(kwargs))
+        self._sign_when_sent = httpcore_pools_only(self)
+        # Signed only when sent, a request cannot wait signed in a pool queue: no limit needed.
+        self._slots = AsyncSlots(None if self._sign_when_sent else pool_limit(kwargs))
         self._init_lean()
 
     async def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
         kwargs["follow_redirects"] = False
         request.extensions[NO_REDIRECTS] = True  # so KalshiAuth needs no redirect guard
+        if self._sign_when_sent:
+            request.extensions[SIGN_WHEN_SENT] = True
         stream = bool(kwargs.get("stream", False))
         attempts = Attempts(self._rules, request)
         while True:

@@ -16,6 +16,7 @@ __all__ = [
     "REQUEST_HEADERS_EVENT",
     "LeanBuilding",
     "bound_by_call_deadline",
+    "httpcore_pools_only",
     "stop_aiohttp_resend",
     "transport_pool_limit",
 ]
@@ -110,6 +111,21 @@ def bound_by_call_deadline(client: httpx2.Client) -> int:
             pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
             wrapped += 1
     return wrapped
+
+
+def httpcore_pools_only(client: httpx2.Client | httpx2.AsyncClient) -> bool:
+    """Whether every transport ``client`` may send through (its transport and its mounts) is
+    httpx2's own, on an httpcore2 pool (or our per-loop wrapper of one): the transports that
+    trace ``send_request_headers`` for every request, so a request can be signed then.
+
+    httpx2 2.16.2 keeps them as ``Client._transport`` and ``Client._mounts``.
+    """
+    from ._loops import PerLoopTransport
+
+    held: Any = client
+    own = (httpx2.HTTPTransport, httpx2.AsyncHTTPTransport, PerLoopTransport)
+    transports = [held._transport, *held._mounts.values()]
+    return all(transport is None or type(transport) in own for transport in transports)
 
 
 def stop_aiohttp_resend(session: Any) -> None:
