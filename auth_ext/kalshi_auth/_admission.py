@@ -4,9 +4,10 @@ httpx2 signs (runs the auth flow) *before* waiting for a pooled connection, so u
 request could sit signed in the pool queue until its timestamp is stale. On a transport other
 than httpx2's own (which lets KalshiAuth sign as the headers are written, see SIGN_WHEN_SENT),
 the signed clients therefore admit at most as many requests as the connection pool really
-holds, and sign only once admitted. A slot is held as one context, ``with slots.held(request) as hold:``, which
-gives it back on leaving unless ``hold.keep_for(response)`` hands it to a streamed response,
-which then gives it back when it is closed. Waiting for a slot honours the pool timeout.
+holds, and sign only once admitted. A slot is held as one context,
+``with slots.held(request) as hold:``, which gives it back on leaving unless
+``hold.keep_for(response)`` hands it to a streamed response, which then gives it back when it
+is closed. Waiting for a slot honours the pool timeout.
 """
 
 from __future__ import annotations
