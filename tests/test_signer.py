@@ -299,3 +299,26 @@ def test_ed25519_auth_signs_sync_and_async_requests(ed_key: ed25519.Ed25519Priva
             request.method,
             path,
         )
+
+
+def test_signing_as_sent_signs_the_request_and_never_a_proxys_connect(pkcs1_pem: bytes) -> None:
+    """The trace that signs a request as its headers are written also sees a proxy's CONNECT
+    (httpcore2 copies the extensions onto it): that one must go out unsigned."""
+    import httpcore2
+    from kalshi_auth._auth import NO_REDIRECTS, SIGN_WHEN_SENT
+
+    auth = KalshiAuth.from_pem("k1", pkcs1_pem)
+    request = httpx2.Request("GET", "https://kalshi.test/trade-api/v2/api_keys?x=1")
+    request.extensions.update({SIGN_WHEN_SENT: True, NO_REDIRECTS: True})  # as signed clients do
+    flow = auth.sync_auth_flow(request)
+    sent = next(flow)
+    assert "KALSHI-ACCESS-SIGNATURE" not in sent.headers  # not yet: only when written
+    trace = sent.extensions["trace"]
+    connect = httpcore2.Request("CONNECT", "http://proxy.test:3128/", headers=[])
+    connect.url.target = b"kalshi.test:443"
+    trace("http11.send_request_headers.started", {"request": connect})
+    assert not any(k.lower().startswith(b"kalshi-access") for k, _ in connect.headers)
+    hop = httpcore2.Request("GET", "https://kalshi.test/trade-api/v2/api_keys?x=1", headers=[])
+    trace("http11.send_request_headers.started", {"request": hop})
+    names = {k.lower() for k, _ in hop.headers}
+    assert {b"kalshi-access-key", b"kalshi-access-timestamp", b"kalshi-access-signature"} <= names

@@ -236,9 +236,15 @@ def _sign_when_sent(auth: KalshiAuth, request: httpx2.Request, *, asynchronous: 
     # attempt's signer, which would put its stale signature back.
     previous = request.extensions.setdefault(_TRACE_BEFORE_SIGNING, request.extensions.get("trace"))
 
+    # Only the request itself is signed: a proxy's CONNECT carries the same trace, and a fresh
+    # signature on it would hand the proxy one it could replay.
+    method_bytes, target = method.encode("ascii"), signed_path(request).encode("ascii")
+
     def sign(name: str, info: dict[str, Any]) -> None:
         hop = info.get("request")
         if hop is None or not name.endswith(REQUEST_HEADERS_EVENT):
+            return
+        if hop.method != method_bytes or hop.url.target.split(b"?", 1)[0] != target:
             return
         signed = auth.signer.sign(method, path)
         hop.headers = [(k, v) for k, v in hop.headers if k.lower() not in _OUR_HEADERS] + [
