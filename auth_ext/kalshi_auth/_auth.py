@@ -207,22 +207,7 @@ def _guard_redirects(request: httpx2.Request, *, asynchronous: bool) -> None:
             hop.headers = [(k, v) for k, v in hop.headers if k.lower() not in _OUR_HEADERS]
         guarded.append(target.host)
 
-    if asynchronous:
-
-        async def trace(name: str, info: dict[str, Any]) -> None:
-            strip(name, info)
-            if previous is not None:
-                await previous(name, info)
-
-        request.extensions["trace"] = trace
-    else:
-
-        def sync_trace(name: str, info: dict[str, Any]) -> None:
-            strip(name, info)
-            if previous is not None:
-                previous(name, info)
-
-        request.extensions["trace"] = sync_trace
+    request.extensions["trace"] = _traced(strip, previous, asynchronous=asynchronous)
     request.extensions[_GUARDED_HOPS] = guarded
 
 
@@ -251,22 +236,30 @@ def _sign_when_sent(auth: KalshiAuth, request: httpx2.Request, *, asynchronous: 
             (name.encode("ascii"), value.encode("ascii")) for name, value in signed.items()
         ]
 
+    request.extensions["trace"] = _traced(sign, previous, asynchronous=asynchronous)
+
+
+def _traced(
+    step: Callable[[str, dict[str, Any]], None], previous: Any, *, asynchronous: bool
+) -> Callable[[str, dict[str, Any]], Any]:
+    """An httpcore2 ``trace`` extension that runs ``step`` on every event, then ``previous``
+    (the trace already set, if any); a coroutine function for async clients, as httpcore2
+    awaits theirs."""
     if asynchronous:
 
         async def trace(name: str, info: dict[str, Any]) -> None:
-            sign(name, info)
+            step(name, info)
             if previous is not None:
                 await previous(name, info)
 
-        request.extensions["trace"] = trace
-    else:
+        return trace
 
-        def sync_trace(name: str, info: dict[str, Any]) -> None:
-            sign(name, info)
-            if previous is not None:
-                previous(name, info)
+    def sync_trace(name: str, info: dict[str, Any]) -> None:
+        step(name, info)
+        if previous is not None:
+            previous(name, info)
 
-        request.extensions["trace"] = sync_trace
+    return sync_trace
 
 
 def _refuse_redirects(request: httpx2.Request, response: httpx2.Response) -> None:
