@@ -4,53 +4,50 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(abspath $(VENV)/bin)
 STAMP  := $(VENV)/.installed
+DEPS_STAMP := $(VENV)/.requirements
 PKG    := kalshi_api_keys_client
 OUT    := generated/$(PKG)
 SCRATCH := build/generate
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_PYTHON ?=
-LINT_PATHS := auth_ext tests tools $(wildcard examples/*.py) $(wildcard bench/*.py)
+LINT_PATHS := auth_ext tests tools hatch_build.py $(wildcard examples/*.py) $(wildcard bench/*.py)
 
 # The generator finds its ruff post-hooks on PATH; they must be the pinned ones.
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all venv generate check-generated spec-diff lint pytest test test-pythons demo bench clean lock lock-bench
+.PHONY: all venv generate check-generated spec-diff spec-update lint pytest test test-pythons demo bench clean lock lock-bench
 
 all: generate
 
 venv: $(STAMP)
 
-$(STAMP): requirements/dev.txt pyproject.toml
+# The pinned tools: rebuilt only when requirements/dev.txt changes.
+$(DEPS_STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "error: Python >= 3.11 is required (found $$($(PYTHON) --version 2>&1)); run make PYTHON=python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@touch $@
+
+# The project itself, editable: re-installed in seconds when its metadata can change, so a
+# spec version bump (_version.py, see hatch_build.py) never rebuilds the whole venv.
+$(STAMP): $(DEPS_STAMP) pyproject.toml hatch_build.py auth_ext/kalshi_auth/_version.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-# Runs the generator into a scratch dir ($(1)); --fail-on-warning because a warning means
-# an endpoint was silently dropped. templates/ holds our few template overrides (see its
-# README). The ruff cache is not part of the output.
-define run_generator
-	rm -rf $(1)
-	$(BIN)/openapi-python-client generate --path openapi.yaml --config generator-config.yml \
-	  --custom-template-path templates --meta none --output-path $(1) --fail-on-warning
-	rm -rf $(1)/.ruff_cache
-endef
-
 ## generate: regenerate generated/ from openapi.yaml (replaces the whole package dir)
+# tools/generate.py holds the generator's command line (pinned generator, our templates/,
+# --fail-on-warning) and swaps the new package in only once it is complete.
 generate: $(STAMP)
-	$(call run_generator,$(SCRATCH)/$(PKG))
-	rm -rf $(OUT)
-	mv $(SCRATCH)/$(PKG) $(OUT)
-	rm -rf $(SCRATCH)
+	$(BIN)/python tools/generate.py $(OUT)
 
 ## check-generated: fail if generated/ differs in any way from what the spec gives
 check-generated: $(STAMP)
-	$(call run_generator,$(SCRATCH)/$(PKG))
+	rm -rf $(SCRATCH)
+	$(BIN)/python tools/generate.py $(SCRATCH)/$(PKG)
 	@diff -r -x __pycache__ $(SCRATCH)/$(PKG) $(OUT) > $(SCRATCH)/drift.diff 2>&1 || \
 	  { cat $(SCRATCH)/drift.diff | head -60; \
 	    echo; echo "error: generated/ is out of date with openapi.yaml / generator-config.yml."; \
@@ -64,6 +61,13 @@ spec-diff: $(STAMP)
 	@test -n "$(OFFICIAL)" || { echo "usage: make spec-diff OFFICIAL=path/to/openapi.yaml" \
 	  "(Kalshi's full spec, YAML or JSON, from https://docs.kalshi.com/openapi.yaml)"; exit 2; }
 	@$(BIN)/python tools/spec_diff.py "$(OFFICIAL)" $(SPEC_DIFF_ARGS)
+
+## spec-update: bring openapi.yaml in line with Kalshi's spec (OFFICIAL=file), regenerate, report
+spec-update: $(STAMP)
+	@test -n "$(OFFICIAL)" || { echo "usage: make spec-update OFFICIAL=path/to/openapi.yaml" \
+	  "(Kalshi's full spec, YAML or JSON, from https://docs.kalshi.com/openapi.yaml)"; exit 2; }
+	@$(BIN)/python tools/spec_update.py "$(OFFICIAL)"
+	@$(MAKE) --no-print-directory $(STAMP)
 
 ## lint: ruff + mypy --strict on hand-written code, plus an import smoke test
 lint: $(STAMP)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from tools.generate import generate as run_generator
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = Path(sys.prefix) / "bin" / "openapi-python-client"
@@ -44,14 +44,7 @@ def generate(tmp_path: Path, spec: dict[str, Any]) -> ast.Module:
     spec_file = tmp_path / "openapi.yaml"
     spec_file.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     out = tmp_path / "out"
-    subprocess.run(
-        [str(GENERATOR), "generate", "--path", str(spec_file),
-         "--config", str(ROOT / "generator-config.yml"),
-         "--custom-template-path", str(ROOT / "templates"),
-         "--meta", "none", "--output-path", str(out), "--fail-on-warning"],
-        check=True, capture_output=True, text=True,
-        env={**os.environ, "PATH": f"{GENERATOR.parent}{os.pathsep}{os.environ['PATH']}"},
-    )  # fmt: skip
+    run_generator(out, spec=spec_file)
     source = (out / "api" / "api_keys" / "__init__.py").read_text(encoding="utf-8")
     return ast.parse(source)
 

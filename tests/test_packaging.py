@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import yaml
+from tools.spec_version import PLACES, mismatches, spec_version, with_version
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,11 +102,28 @@ def _pyproject() -> dict[str, Any]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def test_the_version_names_the_spec_it_implements() -> None:
-    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    version = _pyproject()["project"]["version"]
-    assert version == spec["info"]["version"] or version.startswith(spec["info"]["version"] + ".")
-    assert f"## {version} " in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+def test_every_place_that_names_the_spec_version_names_openapi_yamls() -> None:
+    """openapi.yaml's info.version is the one source; each restatement names the file to fix
+    (``make spec-update`` rewrites them all)."""
+    version = spec_version(ROOT)
+    assert mismatches(ROOT, version) == []
+
+
+def test_a_place_left_behind_is_named(tmp_path: Path) -> None:
+    for place in {p.path for p in PLACES}:
+        (tmp_path / place).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / place).write_text((ROOT / place).read_text(encoding="utf-8"), encoding="utf-8")
+    readme = tmp_path / "README.md"
+    version = spec_version(ROOT)
+    readme.write_text(readme.read_text(encoding="utf-8").replace(f"**{version}**", "**1.2.3**"))
+    (problem,) = mismatches(tmp_path, version)
+    assert problem.startswith("README.md: the opening says 1.2.3"), problem
+    rewritten = with_version(tmp_path, "9.8.7")
+    assert set(rewritten) == {tmp_path / p for p in {p.path for p in PLACES}}
+    for path, text in rewritten.items():
+        path.write_text(text, encoding="utf-8")
+    assert spec_version(tmp_path) == "9.8.7"
+    assert mismatches(tmp_path, "9.8.7") == []
 
 
 def test_classifiers_name_exactly_the_pythons_the_suite_runs_on() -> None:
@@ -141,20 +158,18 @@ def test_the_pytest_plugin_is_registered() -> None:
     assert entry.value == "pytest_kalshi_keys"
 
 
-def test_the_version_constant_matches_the_package_and_the_spec() -> None:
-    """kalshi-keys --version prints kalshi_auth/_version.py's VERSION (no importlib.metadata):
-    on a spec update, change it with pyproject.toml's version and openapi.yaml's info.version."""
+def test_the_built_metadata_is_derived_from_the_version_constant_and_the_spec(
+    tmp_path: Path,
+) -> None:
+    """pyproject.toml restates neither: hatch_build.py reads them when the package is built."""
     from importlib import metadata
 
     from kalshi_auth._version import VERSION
 
-    assert _pyproject()["project"]["version"] == VERSION, "update auth_ext/kalshi_auth/_version.py"
-    assert metadata.version("kalshi-api-keys") == VERSION, "reinstall: make venv"
-    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    spec_version = spec["info"]["version"]
-    assert VERSION.startswith(spec_version), "openapi.yaml's info.version differs"
-    description = _pyproject()["project"]["description"]
-    assert f"(spec {spec_version})" in description, "update pyproject.toml's description"
+    assert set(_pyproject()["project"]["dynamic"]) == {"version", "description"}
+    installed = metadata.metadata("kalshi-api-keys")
+    assert installed["Version"] == VERSION, "reinstall: make venv"
+    assert f"(spec {spec_version(ROOT)})" in installed["Summary"], "reinstall: make venv"
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     first = next(line for line in changelog.splitlines() if line.startswith("## "))
     assert first.startswith(f"## {VERSION} "), "CHANGELOG.md's first heading names another version"
