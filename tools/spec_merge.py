@@ -152,12 +152,12 @@ class Merger:
             known = url in [str(s.get("url")) for s in ours]
             if not known and not self._protected(["servers", url], "only_upstream"):
                 ours.append(self._new(server, ["servers", url], mark=True))
-                self.applied.append(f"servers.{url}: added")
+                self.applied.append(f"{_place(['servers', url])}: added")
         for server in list(ours):
             url = str(server.get("url"))
             if url not in urls and not self._protected(["servers", url], "only_ours"):
                 ours.remove(server)
-                self.applied.append(f"servers.{url}: removed")
+                self.applied.append(f"{_place(['servers', url])}: removed")
 
     def _merge_root_security(self) -> None:
         theirs = self.upstream.get("security") or []
