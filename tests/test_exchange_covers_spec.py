@@ -3,15 +3,16 @@ cannot silently leave it behind: a property it never emits fails here, named."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 import pytest
 import yaml
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi
 from kalshi_api_keys_client.models import CreateApiKeyRequest, GenerateApiKeyRequest
-from kalshi_auth import KalshiAPIError, signed_client
+from kalshi_auth import KalshiAPIError, ResponseFormatError, signed_client
 from kalshi_auth.testing import FakeExchange, mock_transport
 
 from .conftest import public_pem
@@ -19,6 +20,7 @@ from .conftest import public_pem
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 PREFIX = "/trade-api/v2"
+T = TypeVar("T")
 
 
 def _schema(node: dict[str, Any]) -> dict[str, Any]:
@@ -109,13 +111,26 @@ def _produced(rsa_key: Any, pkcs1_pem: bytes) -> set[str]:
         httpx_args={"transport": mock_transport(exchange), "event_hooks": {"response": [record]}},
     )
     api = ApiKeysApi(client)
-    bound = api.generate_api_key(
-        GenerateApiKeyRequest(name="bound", key_type="ed25519", fcm_subtrader_id="u1_desk")
+
+    def call(operation: Callable[..., T], *args: Any) -> T | None:
+        """The answer, or None when the client cannot parse it because the fake lags a spec
+        that now requires more: the answer was recorded, so the check below names what lacks."""
+        try:
+            return operation(*args)
+        except ResponseFormatError:
+            return None
+
+    bound = call(
+        api.generate_api_key,
+        GenerateApiKeyRequest(name="bound", key_type="ed25519", fcm_subtrader_id="u1_desk"),
     )
     public = public_pem(rsa_key).decode()
-    api.create_api_key(CreateApiKeyRequest(name="sub", public_key=public, subaccount=1))
-    api.create_api_key(CreateApiKeyRequest(name="fcm", public_key=public, fcm_subtrader_id="u1_b"))
-    api.get_api_keys()
+    call(api.create_api_key, CreateApiKeyRequest(name="sub", public_key=public, subaccount=1))
+    call(
+        api.create_api_key,
+        CreateApiKeyRequest(name="fcm", public_key=public, fcm_subtrader_id="u1_b"),
+    )
+    call(api.get_api_keys)
     stranger = signed_client(
         api_key_id="not-a-key-here",
         private_key_pem=pkcs1_pem,
@@ -126,7 +141,8 @@ def _produced(rsa_key: Any, pkcs1_pem: bytes) -> set[str]:
         ApiKeysApi(stranger).get_api_keys()  # 401, with details
     with pytest.raises(KalshiAPIError):
         api.delete_api_key("no-such-key")  # 404
-    api.delete_api_key(bound.api_key_id)
+    if bound is not None:
+        api.delete_api_key(bound.api_key_id)
     return seen
 
 
