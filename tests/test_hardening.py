@@ -48,8 +48,8 @@ from kalshi_auth import (
     UnexpectedStatusError,
     signed_client,
 )
+from kalshi_auth._credentials import resolve_credentials
 from kalshi_auth._files import FileExistsRefusedError, write_secret_file
-from kalshi_auth._keys import resolve_credentials
 from kalshi_auth.testing import FakeExchange, serve
 
 from .conftest import Exchange, SlowExchange

@@ -12,9 +12,10 @@ from kalshi_auth import KeyLoadError
 from kalshi_auth._hints import CLI_TERMS, PROBLEMS, SDK_TERMS, ValueSource, describe
 
 FACTS = {"why": "Permission denied", "kind": "EC (secp256r1)", "bits": 1024, "min_bits": 2048,
-         "length": 300}  # fmt: skip
-SDK_NAMES = ("api_key_id", "private_key_path", "private_key_pem")
-FLAGS = ("--key-id", "--key-file", "--password-env")
+         "length": 300, "key": "token 'kalshi', object 'bot-1'",
+         "module": "'/usr/lib/softhsm/libsofthsm2.so'"}  # fmt: skip
+SDK_NAMES = ("api_key_id", "private_key_path", "private_key_pem", "private_key_uri")
+FLAGS = ("--key-id", "--key-file", "--password-env", "--key-uri")
 SOURCES = [None, ValueSource("private_key_path", "argument"),
            ValueSource("private_key_path", "environment")]  # fmt: skip
 
@@ -38,8 +39,8 @@ def test_an_error_keeps_its_facts_and_words_itself_for_the_cli() -> None:
     assert error.reason == "missing_file" and error.source == source
     assert str(error).startswith("private key file '/keys/k.pem' (from KALSHI_PRIVATE_KEY_PATH)")
     flagged = KeyLoadError.of("no_key", ValueSource("private_key_path", "argument"))
-    assert "pass private_key_path or private_key_pem, or set" in str(flagged)
-    assert "pass --key-file, or set" in flagged.describe(CLI_TERMS)
+    assert "pass private_key_path or private_key_pem (or private_key_uri " in str(flagged)
+    assert "pass --key-file (or --key-uri " in flagged.describe(CLI_TERMS)
     copy = pickle.loads(pickle.dumps(error))
     assert copy.source == source and copy.describe(CLI_TERMS) == error.describe(CLI_TERMS)
 

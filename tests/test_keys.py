@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x25519
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from kalshi_auth import KalshiAuth, KalshiSigner, KeyLoadError, load_private_key, signed_client
+from kalshi_auth._credentials import resolve_credentials
 from kalshi_auth._files import read_key_file
-from kalshi_auth._keys import resolve_credentials
 
 from .conftest import public_pem
 
@@ -155,7 +155,9 @@ def test_ed25519_keys_load_like_rsa_keys(
         env = {"KALSHI_API_KEY_ID": "id", "KALSHI_PRIVATE_KEY_PEM": data.decode()}
         if password:
             env["KALSHI_PRIVATE_KEY_PASSWORD"] = password.decode()
-        loaded = resolve_credentials(environ=env).private_key
+        resolved = resolve_credentials(environ=env).private_key
+        assert isinstance(resolved, type(key))
+        loaded = resolved
     else:
         loaded = load_private_key(
             pem=data if source == "bytes" else data.decode(), password=password
@@ -373,7 +375,7 @@ def test_a_key_id_is_checked_once_on_its_way_to_the_signer(
     pkcs1_pem: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Failed before the re-cut: signed_client checked the key ID, then the signer again."""
-    from kalshi_auth import _keys, _signer
+    from kalshi_auth import _credentials, _signer
 
     checks: list[object] = []
     original = _signer.check_key_id
@@ -384,7 +386,7 @@ def test_a_key_id_is_checked_once_on_its_way_to_the_signer(
         return original(key_id, source)  # type: ignore[arg-type]
 
     monkeypatch.setattr(_signer, "check_key_id", counting)
-    monkeypatch.setattr(_keys, "check_key_id", counting)
+    monkeypatch.setattr(_credentials, "check_key_id", counting)
     client = signed_client(api_key_id=" k-1 ", private_key_pem=pkcs1_pem, environ={})
     assert checks == [" k-1 "] and client.signer.key_id == "k-1"
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import attrs
 import pytest
@@ -116,6 +117,7 @@ SIGNED_CLIENT_INPUTS: dict[str, Callable[[str, str, str, str], dict[str, Any]]] 
     "api_key_id": lambda c, url, kid, pem: {"api_key_id": c, "private_key_pem": pem},
     "private_key_path": lambda c, url, kid, pem: {"api_key_id": kid, "private_key_path": c},
     "private_key_pem": lambda c, url, kid, pem: {"api_key_id": kid, "private_key_pem": c},
+    "private_key_uri": lambda c, url, kid, pem: {"api_key_id": kid, "private_key_uri": _uri(c)},
     "private_key_password": lambda c, url, kid, pem: {
         "api_key_id": kid, "private_key_pem": pem, "private_key_password": c},
     "environment": lambda c, url, kid, pem: {"api_key_id": kid, "private_key_pem": pem,
@@ -134,7 +136,13 @@ SIGNED_CLIENT_INPUTS: dict[str, Callable[[str, str, str, str], dict[str, Any]]] 
                                             "httpx_args": {"params": {"q": c}}},
 }  # fmt: skip
 #: Parameters that take no string (numbers, objects, callables).
-NOT_STRINGS = {"timeout", "max_retries", "retry", "raise_on_error", "auth", "clock"}
+NOT_STRINGS = {"timeout", "max_retries", "retry", "raise_on_error", "auth", "clock", "signing_key"}
+
+
+def _uri(canary: str) -> str:
+    """A pkcs11: URI with the canary in every attribute a message could name."""
+    c = quote(canary, safe="")
+    return f"pkcs11:token={c};object={c}?module-path={c}&pin-value={c}"
 
 
 def test_every_signed_client_parameter_is_swept() -> None:
@@ -168,6 +176,8 @@ def test_kalshi_auth_inputs(canary: str, tmp_path: Path) -> None:
     attempts: list[Callable[[], object]] = [
         lambda: KalshiAuth.from_pem(canary, good),
         lambda: KalshiAuth.from_key_file("k", canary),
+        lambda: KalshiAuth.from_uri("k", _uri(canary)),
+        lambda: KalshiAuth.from_uri("k", canary),
         lambda: KalshiAuth.from_pem("k", good, password=canary),
         lambda: KalshiAuth.from_env({"KALSHI_API_KEY_ID": "k", "KALSHI_PRIVATE_KEY_PATH": canary}),
         lambda: KalshiAuth(KalshiAuth.from_pem("k", good).signer, path_rewrite=(canary, "/x")),
@@ -233,14 +243,15 @@ def test_api_inputs(
 
 #: Every KALSHI_* variable the package reads.
 VARIABLES = {"KALSHI_API_KEY_ID", "KALSHI_PRIVATE_KEY_PATH", "KALSHI_PRIVATE_KEY_PEM",
-             "KALSHI_PRIVATE_KEY_PASSWORD", "KALSHI_KEYS_DEBUG"}  # fmt: skip
+             "KALSHI_PRIVATE_KEY_PASSWORD", "KALSHI_PRIVATE_KEY_URI", "KALSHI_PKCS11_MODULE",
+             "KALSHI_PKCS11_PIN", "KALSHI_KEYS_DEBUG"}  # fmt: skip
 
 
 def test_every_variable_the_package_reads_is_swept() -> None:
     found = {
         name
         for path in PACKAGE.rglob("*.py")
-        for name in re.findall(r"KALSHI_[A-Z_]+", path.read_text(encoding="utf-8"))
+        for name in re.findall(r"KALSHI_[A-Z0-9_]+", path.read_text(encoding="utf-8"))
     }
     assert found == VARIABLES
 
@@ -248,7 +259,10 @@ def test_every_variable_the_package_reads_is_swept() -> None:
 @pytest.mark.parametrize("variable", sorted(VARIABLES))
 def test_environment_inputs(variable: str, canary: str, shell: Shell) -> None:
     env = {**shell.env, variable: canary}
-    if variable == "KALSHI_PRIVATE_KEY_PEM":
+    if variable in ("KALSHI_PRIVATE_KEY_PEM", "KALSHI_PRIVATE_KEY_URI"):
+        env.pop("KALSHI_PRIVATE_KEY_PATH", None)
+    if variable in ("KALSHI_PKCS11_MODULE", "KALSHI_PKCS11_PIN"):  # read beside a URI only
+        env = {**env, "KALSHI_PRIVATE_KEY_URI": "pkcs11:token=kalshi;object=bot"}
         env.pop("KALSHI_PRIVATE_KEY_PATH", None)
     for argv in (["list"], ["whoami"]):
         result = shell.run(*argv, env=env)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ._retry import RetryPolicy
     from ._settings import ENVIRONMENTS, AsyncTransport, Environment
     from ._signer import KalshiSigner
+    from ._signingkey import InMemoryKey, SigningKey
 
 __all__ = [
     "ENVIRONMENTS",
@@ -59,6 +60,7 @@ __all__ = [
     "DeleteOutcome",
     "Environment",
     "FileExistsRefusedError",
+    "InMemoryKey",
     "InvalidRequestError",
     "KalshiAPIError",
     "KalshiAuth",
@@ -79,6 +81,7 @@ __all__ = [
     "ResponseFormatError",
     "RetryPolicy",
     "ServerError",
+    "SigningKey",
     "UnexpectedStatusError",
     "delete_key",
     "load_private_key",
@@ -100,6 +103,7 @@ _HOME = {
     "ConflictError": "._errors",
     "Environment": "._settings",
     "FileExistsRefusedError": "._files",
+    "InMemoryKey": "._signingkey",
     "InvalidRequestError": "._errors",
     "KalshiAPIError": "._errors",
     "KalshiAuth": "._auth",
@@ -120,6 +124,7 @@ _HOME = {
     "ResponseFormatError": "._errors",
     "RetryPolicy": "._retry",
     "ServerError": "._errors",
+    "SigningKey": "._signingkey",
     "UnexpectedStatusError": "._errors",
     "delete_key": "._recovery",
     "DeleteOutcome": "._recovery",

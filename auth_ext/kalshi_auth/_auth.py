@@ -11,9 +11,10 @@ from typing import Any
 
 import httpx2
 
+from ._credentials import resolve_credentials
 from ._errors import ConfigurationError
 from ._internals import REQUEST_HEADERS_EVENT
-from ._keys import load_private_key, resolve_credentials
+from ._keys import load_private_key
 from ._redact import shown
 from ._signer import (
     ACCESS_KEY_HEADER,
@@ -110,14 +111,30 @@ class KalshiAuth(httpx2.Auth):
         return cls(KalshiSigner(api_key_id, key, clock=clock))
 
     @classmethod
+    def from_uri(
+        cls,
+        api_key_id: str,
+        uri: str,
+        *,
+        environ: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> KalshiAuth:
+        """Sign as ``api_key_id`` with the key a ``pkcs11:`` URI names in a hardware token
+        (module from the URI or ``KALSHI_PKCS11_MODULE``, PIN from the URI or
+        ``KALSHI_PKCS11_PIN``); needs the ``pkcs11`` extra."""
+        credentials = resolve_credentials(api_key_id=api_key_id, private_key_uri=uri,
+                                          environ=environ)  # fmt: skip
+        return cls(credentials.signer(clock=clock))
+
+    @classmethod
     def from_env(
         cls,
         environ: Mapping[str, str] | None = None,
         *,
         clock: Callable[[], float] = time.time,
     ) -> KalshiAuth:
-        """Read ``KALSHI_API_KEY_ID`` and ``KALSHI_PRIVATE_KEY_PATH`` or ``KALSHI_PRIVATE_KEY_PEM``
-        (plus optional ``KALSHI_PRIVATE_KEY_PASSWORD``) from ``environ`` (default os.environ)."""
+        """Read ``KALSHI_API_KEY_ID`` and ``KALSHI_PRIVATE_KEY_PATH``, ``_PEM`` or ``_URI`` (plus
+        optional ``KALSHI_PRIVATE_KEY_PASSWORD``) from ``environ`` (default os.environ)."""
         return cls(resolve_credentials(environ=environ).signer(clock=clock))
 
     def sync_auth_flow(

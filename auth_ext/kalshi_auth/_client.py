@@ -17,9 +17,9 @@ from kalshi_api_keys_client import AuthenticatedClient
 from ._admission import DEFAULT_LIMITS
 from ._answers import malformed_answer_error, unexpected_status_error
 from ._auth import KalshiAuth, wire_path
+from ._credentials import resolve_credentials
 from ._errors import ConfigurationError, KalshiAPIError, ResponseFormatError
 from ._http import AsyncSignedClient, SignedClient
-from ._keys import resolve_credentials
 from ._outcome import AttemptRules, DocumentedStatuses
 from ._retry import RetryPolicy
 from ._settings import (
@@ -33,6 +33,7 @@ from ._settings import (
     retry_policy,
 )
 from ._signer import KalshiSigner
+from ._signingkey import SigningKey
 
 __all__ = ["KalshiClient", "signed_client"]
 
@@ -187,6 +188,8 @@ def signed_client(
     private_key_path: str | os.PathLike[str] | None = None,
     private_key_pem: str | bytes | None = None,
     private_key_password: str | bytes | None = None,
+    private_key_uri: str | None = None,
+    signing_key: SigningKey | None = None,
     environment: Environment | None = None,
     base_url: str | None = None,
     timeout: float | httpx2.Timeout = 10.0,
@@ -203,9 +206,11 @@ def signed_client(
 ) -> KalshiClient:
     """A client for the generated API functions that signs every request as Kalshi requires.
 
-    Credentials: ``api_key_id`` plus ``private_key_path`` or ``private_key_pem`` (and
-    ``private_key_password`` if encrypted); whatever is not given is read from
-    ``KALSHI_API_KEY_ID``, ``KALSHI_PRIVATE_KEY_PATH``/``KALSHI_PRIVATE_KEY_PEM`` and
+    Credentials: ``api_key_id`` plus one key: ``private_key_path`` or ``private_key_pem`` (and
+    ``private_key_password`` if encrypted), ``private_key_uri`` (a ``pkcs11:`` URI naming a key
+    in a hardware token; the ``pkcs11`` extra), or ``signing_key`` (any
+    :class:`SigningKey`, e.g. one backed by a cloud KMS). Whatever is not given is read from
+    ``KALSHI_API_KEY_ID``, ``KALSHI_PRIVATE_KEY_PATH``/``_PEM``/``_URI`` and
     ``KALSHI_PRIVATE_KEY_PASSWORD``. Or pass a ready ``auth``.
 
     Host: ``environment`` ``"prod"`` (the default) or ``"demo"``, or an explicit ``base_url``
@@ -234,6 +239,8 @@ def signed_client(
             private_key_path=private_key_path,
             private_key_pem=private_key_pem,
             private_key_password=private_key_password,
+            private_key_uri=private_key_uri,
+            signing_key=signing_key,
             environ=environ,
         )
         auth = KalshiAuth(credentials.signer(clock=clock))
@@ -244,6 +251,8 @@ def signed_client(
                 "private_key_path": private_key_path,
                 "private_key_pem": private_key_pem,
                 "private_key_password": private_key_password,
+                "private_key_uri": private_key_uri,
+                "signing_key": signing_key,
                 "environ": environ,
             },
             clock,

@@ -64,6 +64,17 @@ KeyLoadReason = Literal[
     "key_too_small",
     "empty_key_id",
     "invalid_key_id",
+    "pkcs11_bad_uri",
+    "pkcs11_module_unreachable",
+    "pkcs11_token_missing",
+    "pkcs11_pin_required",
+    "pkcs11_pin_incorrect",
+    "pkcs11_pin_locked",
+    "pkcs11_object_missing",
+    "pkcs11_object_exists",
+    "pkcs11_wrong_key_type",
+    "pkcs11_cannot_sign",
+    "pkcs11_failed",
 ]
 
 

@@ -28,7 +28,9 @@ __all__ = [
 ]
 
 #: The credential settings a value can be given for.
-Setting = Literal["api_key_id", "private_key_path", "private_key_pem", "private_key_password"]
+Setting = Literal[
+    "api_key_id", "private_key_path", "private_key_pem", "private_key_password", "private_key_uri"
+]
 
 #: The KALSHI_* variable each setting falls back to.
 VARIABLES: Mapping[Setting, str] = {
@@ -36,6 +38,7 @@ VARIABLES: Mapping[Setting, str] = {
     "private_key_path": "KALSHI_PRIVATE_KEY_PATH",
     "private_key_pem": "KALSHI_PRIVATE_KEY_PEM",
     "private_key_password": "KALSHI_PRIVATE_KEY_PASSWORD",
+    "private_key_uri": "KALSHI_PRIVATE_KEY_URI",
 }
 
 
@@ -60,12 +63,14 @@ SDK_TERMS: Terms = {
     "private_key_path": "private_key_path",
     "private_key_pem": "private_key_pem",
     "private_key_password": "its password",
+    "private_key_uri": "private_key_uri",
 }
 CLI_TERMS: Terms = {
     "api_key_id": "--key-id",
     "private_key_path": "--key-file",
     "private_key_pem": "--key-file",
     "private_key_password": "--password-env VAR",
+    "private_key_uri": "--key-uri",
 }
 
 #: Each problem a key or key ID can have: its public reason, and its sentence. Placeholders:
@@ -94,8 +99,13 @@ PROBLEMS: Mapping[str, tuple[KeyLoadReason, str]] = {
     ),
     "no_key": (
         "no_key",
-        "no private key: pass {key_path_or_pem}, or set KALSHI_PRIVATE_KEY_PATH or "
-        "KALSHI_PRIVATE_KEY_PEM.",
+        "no private key: pass {key_path_or_pem} (or {key_uri} for a key in a PKCS#11 token), "
+        "or set KALSHI_PRIVATE_KEY_PATH, KALSHI_PRIVATE_KEY_PEM or KALSHI_PRIVATE_KEY_URI.",
+    ),
+    "two_key_uri_sources": (
+        "ambiguous_key_source",
+        "a key in a PKCS#11 token ({key_uri}, or KALSHI_PRIVATE_KEY_URI) and a key file or PEM "
+        "were both given; give one, so it is clear which key to sign with.",
     ),
     "no_armour": (
         "not_pem",
@@ -133,7 +143,7 @@ PROBLEMS: Mapping[str, tuple[KeyLoadReason, str]] = {
     "not_a_key_object": (
         "unsupported_key_type",
         "expected an RSA or Ed25519 private key, got {kind}; load it with "
-        "kalshi_auth.load_private_key().",
+        "kalshi_auth.load_private_key(), or pass a kalshi_auth.SigningKey.",
     ),
     "unsupported_format": (
         "unsupported_format",
@@ -144,6 +154,69 @@ PROBLEMS: Mapping[str, tuple[KeyLoadReason, str]] = {
         "{source} is an encrypted OpenSSH key, which needs the bcrypt package to decrypt: "
         "`pip install bcrypt`, or remove the passphrase from a copy of the key "
         "(`ssh-keygen -p -N '' -f COPY`) and use the copy.",
+    ),
+    "pkcs11_bad_uri": ("pkcs11_bad_uri", "the PKCS#11 URI cannot be used: {why}."),
+    "pkcs11_no_module": (
+        "pkcs11_module_unreachable",
+        "no PKCS#11 module for {key}: add module-path=/path/to/module.so to the URI's query "
+        "(after '?') or set KALSHI_PKCS11_MODULE.",
+    ),
+    "pkcs11_module_unreachable": (
+        "pkcs11_module_unreachable",
+        "the PKCS#11 module {module} could not be loaded ({why}); check the path and that it "
+        "is the vendor's module for this machine (SoftHSM: /usr/lib/softhsm/libsofthsm2.so).",
+    ),
+    "pkcs11_token_missing": (
+        "pkcs11_token_missing",
+        "no token matching {key} is present in the PKCS#11 module; is it plugged in and "
+        "initialised? (softhsm2-util --show-slots lists SoftHSM's tokens.)",
+    ),
+    "pkcs11_pin_required": (
+        "pkcs11_pin_required",
+        "{key} needs its user PIN: set KALSHI_PKCS11_PIN, or add pin-source=file:/path/to/pin "
+        "to the URI's query.",
+    ),
+    "pkcs11_pin_incorrect": (
+        "pkcs11_pin_incorrect",
+        "the PIN for {key} is incorrect; check KALSHI_PKCS11_PIN or the URI's pin-source "
+        "(each wrong try counts towards the token locking its PIN).",
+    ),
+    "pkcs11_pin_locked": (
+        "pkcs11_pin_locked",
+        "the user PIN of {key} is locked after too many wrong tries; the token's security "
+        "officer must unlock or reset it.",
+    ),
+    "pkcs11_object_missing": (
+        "pkcs11_object_missing",
+        "the token holds no private key matching {key}; check the URI's object= (the key's "
+        "label) or id= (pkcs11-tool --list-objects lists them).",
+    ),
+    "pkcs11_object_ambiguous": (
+        "pkcs11_object_missing",
+        "the token holds several private keys matching {key}; name one with object= or id=.",
+    ),
+    "pkcs11_object_exists": (
+        "pkcs11_object_exists",
+        "the token already holds a key matching {key}; choose another object= label (nothing "
+        "in the token was changed).",
+    ),
+    "pkcs11_wrong_key_type": (
+        "pkcs11_wrong_key_type",
+        "{key} is {kind}; Kalshi keys are RSA (2048 bits or more) or Ed25519.",
+    ),
+    "pkcs11_cannot_sign": (
+        "pkcs11_cannot_sign",
+        "{key} may not sign ({why}); use a key made with the sign permission (kalshi-keys "
+        "keygen --out pkcs11:... makes one).",
+    ),
+    "pkcs11_no_public_key": (
+        "pkcs11_failed",
+        "the token holds {key} but not its public key, which registering and checking "
+        "signatures need; keep the public key object beside it, with the same label or id.",
+    ),
+    "pkcs11_failed": (
+        "pkcs11_failed",
+        "the PKCS#11 token failed for {key} ({why}); check that it is still present.",
     ),
     "key_too_small": (
         "key_too_small",
@@ -207,6 +280,7 @@ def describe(
         key_pem=terms["private_key_pem"],
         key_path_or_pem=path_or_pem,
         password=terms["private_key_password"],
+        key_uri=terms["private_key_uri"],
         source=_described_key(facts, source, terms),
         **{name: value for name, value in facts.items() if name != "path"},
     )

@@ -6,8 +6,6 @@ import base64
 import binascii
 import functools
 import os
-import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,15 +14,26 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 
 from ._errors import KeyLoadError
 from ._files import read_key_file
-from ._hints import VARIABLES, Setting, ValueSource
-from ._signer import KalshiSigner, PrivateKey, check_key_id, check_rsa_key_size
+from ._hints import VARIABLES, ValueSource
+from ._signer import PrivateKey, check_rsa_key_size
 
-__all__ = ["ENV_KEY_ID", "ENV_KEY_PASSWORD", "ENV_KEY_PATH", "ENV_KEY_PEM", "load_private_key"]
+__all__ = [
+    "ENV_KEY_ID",
+    "ENV_KEY_PASSWORD",
+    "ENV_KEY_PATH",
+    "ENV_KEY_PEM",
+    "ENV_KEY_URI",
+    "KeyInput",
+    "load_private_key",
+    "parse_key",
+    "read_key",
+]
 
 ENV_KEY_ID = VARIABLES["api_key_id"]
 ENV_KEY_PATH = VARIABLES["private_key_path"]
 ENV_KEY_PEM = VARIABLES["private_key_pem"]
 ENV_KEY_PASSWORD = VARIABLES["private_key_password"]
+ENV_KEY_URI = VARIABLES["private_key_uri"]
 
 _PUBLIC_MARKERS = (b"-----BEGIN PUBLIC KEY-----", b"-----BEGIN RSA PUBLIC KEY-----")
 _ENCRYPTED = (b"BEGIN ENCRYPTED PRIVATE KEY", b"Proc-Type: 4,ENCRYPTED")
@@ -36,7 +45,7 @@ def _as_bytes(value: str | bytes) -> bytes:
 
 
 @dataclass(frozen=True)
-class _KeyInput:
+class KeyInput:
     """Key material as read, once: PEM bytes, the file they came from, and from which setting."""
 
     data: bytes = field(repr=False)
@@ -55,15 +64,15 @@ class _KeyInput:
         return any(marker in self.data for marker in _ENCRYPTED)
 
 
-def _read(
+def read_key(
     path: str | os.PathLike[str] | None, pem: str | bytes | None, source: ValueSource | None
-) -> _KeyInput:
+) -> KeyInput:
     if (path is None) == (pem is None):
         raise KeyLoadError.of("two_key_sources" if path is not None else "no_key_source")
     if pem is not None:
-        return _KeyInput(_normalise_pem(_as_bytes(pem)), None, source)
+        return KeyInput(_normalise_pem(_as_bytes(pem)), None, source)
     where = Path(path or "").expanduser()
-    key_input = _KeyInput(b"", str(where), source)
+    key_input = KeyInput(b"", str(where), source)
     try:
         data = read_key_file(where)
     except FileNotFoundError:
@@ -73,7 +82,7 @@ def _read(
     except ValueError:  # e.g. a NUL byte: no file system can have such a path
         failure = key_input.error("unreadable_file", why="not a valid path")
     else:
-        return _KeyInput(_normalise_pem(data), str(path), source)
+        return KeyInput(_normalise_pem(data), str(path), source)
     # Raised out of the except block: the OSError, whose filename may be PEM text given as a
     # path, is not kept as this error's context.
     raise failure
@@ -99,10 +108,10 @@ def load_private_key(
     KeyLoadError, with a ``reason`` and a message that says what to fix, for every way the key
     can be unusable. Messages never contain key material.
     """
-    return _parse(_read(path, pem, None), password)
+    return parse_key(read_key(path, pem, None), password)
 
 
-def _parse(key_input: _KeyInput, password: str | bytes | None) -> PrivateKey:
+def parse_key(key_input: KeyInput, password: str | bytes | None) -> PrivateKey:
     data = key_input.data
     if b"-----BEGIN" not in data:
         raise key_input.error("no_armour")
@@ -126,7 +135,7 @@ def _parse(key_input: _KeyInput, password: str | bytes | None) -> PrivateKey:
     raise key_input.error("unsupported_key_type", kind=_kind(key))
 
 
-def _load_pem(key_input: _KeyInput, password: bytes | None) -> object:
+def _load_pem(key_input: KeyInput, password: bytes | None) -> object:
     # Imported here: cryptography's serialization package costs ~15 ms (it loads the OpenSSH
     # and cipher modules too), and signing with a ready key never needs it.
     from cryptography.hazmat.primitives import serialization
@@ -140,7 +149,7 @@ def _load_pem(key_input: _KeyInput, password: bytes | None) -> object:
         raise key_input.error("unsupported_format") from None
 
 
-def _load_openssh(key_input: _KeyInput, password: bytes | None) -> object:
+def _load_openssh(key_input: KeyInput, password: bytes | None) -> object:
     from cryptography.hazmat.primitives import serialization
 
     try:
@@ -153,7 +162,7 @@ def _load_openssh(key_input: _KeyInput, password: bytes | None) -> object:
         raise _undecodable(key_input, password, "undecodable_openssh") from None
 
 
-def _undecodable(key_input: _KeyInput, password: bytes | None, problem: str) -> KeyLoadError:
+def _undecodable(key_input: KeyInput, password: bytes | None, problem: str) -> KeyLoadError:
     """A key the loader refused: with a password, the password is wrong; else ``problem``."""
     return key_input.error("wrong_password" if password is not None else problem)
 
@@ -184,72 +193,3 @@ def _kind(key: object) -> str:
     if isinstance(key, dsa.DSAPrivateKey):
         return "DSA"
     return f"unsupported ({type(key).__name__})"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """An API key ID and its parsed private key; the key is kept out of repr."""
-
-    key_id: str
-    private_key: PrivateKey = field(repr=False)
-
-    def signer(self, *, clock: Callable[[], float] = time.time) -> KalshiSigner:
-        """The signer for these credentials (the key ID was checked when they were resolved)."""
-        return KalshiSigner(self.key_id, self.private_key, clock=clock)
-
-
-#: Asked for an encrypted key's password when no argument or variable gives one (a prompt).
-AskPassword = Callable[[], str | bytes | None]
-
-
-def resolve_credentials(
-    *,
-    api_key_id: str | None = None,
-    private_key_path: str | os.PathLike[str] | None = None,
-    private_key_pem: str | bytes | None = None,
-    private_key_password: str | bytes | None = None,
-    environ: Mapping[str, str] | None = None,
-    ask_password: AskPassword | None = None,
-) -> Credentials:
-    """Explicit arguments win; anything not given falls back to the KALSHI_* variables.
-
-    The key ID is checked first, then the key read once and parsed once, with its password
-    from the argument, else ``KALSHI_PRIVATE_KEY_PASSWORD``, else ``ask_password`` (called only
-    for an encrypted key). The variable's password is meant for the variable's key: next to an
-    explicit key it is used only if that key turns out to be encrypted.
-    """
-    env = os.environ if environ is None else environ
-    key_id = check_key_id(*_key_id_and_source(api_key_id, env))
-    env_password = env.get(ENV_KEY_PASSWORD) or None
-    if private_key_path is None and private_key_pem is None:
-        key_input = _read_environment_key(env)
-        if private_key_password is None:
-            private_key_password = env_password
-    else:
-        setting: Setting = "private_key_path" if private_key_path is not None else "private_key_pem"
-        key_input = _read(private_key_path, private_key_pem, ValueSource(setting, "argument"))
-        if private_key_password is None and key_input.encrypted:
-            private_key_password = env_password
-    if private_key_password is None and ask_password is not None and key_input.encrypted:
-        private_key_password = ask_password()
-    return Credentials(key_id=key_id, private_key=_parse(key_input, private_key_password))
-
-
-def _key_id_and_source(api_key_id: str | None, env: Mapping[str, str]) -> tuple[str, ValueSource]:
-    if api_key_id is not None:
-        return api_key_id, ValueSource("api_key_id", "argument")
-    key_id = env.get(ENV_KEY_ID, "")
-    if not key_id.strip():
-        raise KeyLoadError.of("no_key_id")
-    return key_id, ValueSource("api_key_id", "environment")
-
-
-def _read_environment_key(env: Mapping[str, str]) -> _KeyInput:
-    path = env.get(ENV_KEY_PATH) or None
-    pem = env.get(ENV_KEY_PEM) or None
-    if path is None and pem is None:
-        raise KeyLoadError.of("no_key")
-    if path is not None and pem is not None:
-        raise KeyLoadError.of("two_key_variables")
-    setting: Setting = "private_key_path" if path is not None else "private_key_pem"
-    return _read(path, pem, ValueSource(setting, "environment"))

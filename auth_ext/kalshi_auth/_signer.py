@@ -1,7 +1,9 @@
-"""Kalshi request signing over timestamp + METHOD + path, with no I/O.
+"""Kalshi request signing over timestamp + METHOD + path, with no I/O of its own.
 
 RSA keys sign with RSA-PSS (SHA-256, MGF1-SHA256, salt = digest length); Ed25519 keys with pure
 Ed25519 (RFC 8032). Kalshi knows each key's type from its registration: no header says which.
+The key itself is a :class:`~kalshi_auth.SigningKey` (``_signingkey``): in memory, in a
+PKCS#11 token, or a user's own.
 """
 
 from __future__ import annotations
@@ -13,52 +15,46 @@ import time
 from collections.abc import Callable
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ._errors import KeyLoadError
 from ._hints import ValueSource
 from ._keytypes import KeyType
 from ._redact import holds_key_material
+from ._signingkey import (
+    MIN_KEY_BITS,
+    PSS,
+    SHA256,
+    InMemoryKey,
+    PrivateKey,
+    PublicKey,
+    SigningKey,
+    check_rsa_key_size,
+    key_type_of,
+    signing_key,
+)
 
 __all__ = [
     "ACCESS_KEY_HEADER",
     "ACCESS_SIGNATURE_HEADER",
     "ACCESS_TIMESTAMP_HEADER",
+    "MIN_KEY_BITS",
     "KalshiSigner",
     "KeyType",
     "PrivateKey",
     "PublicKey",
+    "check_rsa_key_size",
     "key_type_of",
 ]
-
-PrivateKey = rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
-PublicKey = rsa.RSAPublicKey | ed25519.Ed25519PublicKey
 
 ACCESS_KEY_HEADER = "KALSHI-ACCESS-KEY"
 ACCESS_SIGNATURE_HEADER = "KALSHI-ACCESS-SIGNATURE"
 ACCESS_TIMESTAMP_HEADER = "KALSHI-ACCESS-TIMESTAMP"
 
-MIN_KEY_BITS = 2048
-
-# Kalshi's documented scheme; verifiers must use the same salt length (not AUTO), so a
-# salt regression fails loudly.
-_PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
-_HASH = hashes.SHA256()
-
 
 def signing_message(timestamp_ms: int, method: str, path: str) -> bytes:
     """The exact bytes Kalshi signs: ms timestamp, upper-case method, path without query."""
     return f"{timestamp_ms}{method.upper()}{path.split('?', 1)[0]}".encode()
-
-
-def key_type_of(key: PrivateKey | PublicKey) -> KeyType:
-    """``"rsa"`` or ``"ed25519"``; TypeError for any other kind of key."""
-    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
-        return "rsa"
-    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
-        return "ed25519"
-    raise TypeError(f"Kalshi keys are RSA or Ed25519, not {type(key).__name__}")
 
 
 def verify_signature(
@@ -70,18 +66,12 @@ def verify_signature(
         signature = base64.b64decode(signature_b64, validate=True)
         message = signing_message(timestamp_ms, method, path)
         if isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, message, _PSS, _HASH)
+            public_key.verify(signature, message, PSS, SHA256)
         else:
             public_key.verify(signature, message)
     except (InvalidSignature, binascii.Error, ValueError):
         return False
     return True
-
-
-def check_rsa_key_size(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> None:
-    """Reject RSA keys too small to be safe (and too small for Kalshi to accept)."""
-    if key.key_size < MIN_KEY_BITS:
-        raise KeyLoadError.of("key_too_small", bits=key.key_size, min_bits=MIN_KEY_BITS)
 
 
 MAX_KEY_ID_LENGTH = 128
@@ -115,41 +105,27 @@ def check_key_id(key_id: object, source: ValueSource | None = None) -> CheckedKe
     return CheckedKeyId(value)
 
 
-def _rsa_pss(key: rsa.RSAPrivateKey) -> Callable[[bytes], bytes]:
-    def sign(message: bytes) -> bytes:
-        return key.sign(message, _PSS, _HASH)
-
-    return sign
-
-
 class KalshiSigner:
     """Produces the three ``KALSHI-ACCESS-*`` headers for one request.
 
     The algorithm follows the key (RSA-PSS for RSA, Ed25519 for Ed25519) and is chosen once,
-    here, not per request. Pure and stateless between calls: one instance may be shared by any
-    number of threads and tasks (cryptography keys are immutable).
+    here, not per request. Stateless between calls: one instance may be shared by any number of
+    threads and tasks (in-memory keys are immutable; a :class:`SigningKey` must be thread-safe).
     """
 
-    __slots__ = ("_clock", "_key", "_key_id", "_key_type", "_sign")
+    __slots__ = ("_clock", "_key", "_key_id", "_sign")
 
     def __init__(
         self,
         key_id: str,
-        private_key: PrivateKey,
+        private_key: PrivateKey | SigningKey,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
         checked = check_key_id(key_id)
-        if isinstance(private_key, rsa.RSAPrivateKey):
-            check_rsa_key_size(private_key)
-            self._sign = _rsa_pss(private_key)
-        elif isinstance(private_key, ed25519.Ed25519PrivateKey):
-            self._sign = private_key.sign
-        else:
-            raise KeyLoadError.of("not_a_key_object", kind=type(private_key).__name__)
-        self._key_type: KeyType = key_type_of(private_key)
+        self._key: SigningKey = signing_key(private_key)
+        self._sign = self._key.sign
         self._key_id = str(checked)
-        self._key = private_key
         self._clock = clock
 
     @property
@@ -160,7 +136,12 @@ class KalshiSigner:
     @property
     def key_type(self) -> KeyType:
         """``"rsa"`` or ``"ed25519"``: the key's type, and so the signature algorithm."""
-        return self._key_type
+        return self._key.key_type
+
+    @property
+    def signing_key(self) -> SigningKey:
+        """The key requests are signed with (an :class:`InMemoryKey` for files and PEM)."""
+        return self._key
 
     def public_key(self) -> PublicKey:
         """The public half of the signing key (safe to share)."""
@@ -182,8 +163,7 @@ class KalshiSigner:
         }
 
     def __repr__(self) -> str:
-        if isinstance(self._key, rsa.RSAPrivateKey):
-            kind = f"RSA-{self._key.key_size}"
-        else:
-            kind = "Ed25519"
-        return f"KalshiSigner(key_id={self._key_id!r}, key=<{kind} private key>)"
+        return f"KalshiSigner(key_id={self._key_id!r}, key={self._key!r})"
+
+
+__all__ += ["InMemoryKey", "SigningKey"]

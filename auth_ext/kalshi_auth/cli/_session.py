@@ -14,7 +14,8 @@ from kalshi_api_keys_client.types import UNSET
 
 from .._auth import KalshiAuth
 from .._client import KalshiClient, signed_client
-from .._keys import ENV_KEY_PATH, resolve_credentials
+from .._credentials import resolve_credentials
+from .._keys import ENV_KEY_PATH
 from .._retry import RetryPolicy
 from .._settings import ENVIRONMENTS, Environment
 from ._console import Console
