@@ -21,6 +21,7 @@ from kalshi_auth._files import write_secret_file
 from kalshi_auth.testing import FakeExchange, FakeKey, RunningExchange, serve
 
 from .cli_support import Account, ScriptedExchange, Shell, serve_account
+from .pkcs11_support import softhsm_token  # noqa: F401  (a fixture: a real SoftHSM2 token)
 
 #: A test whose code makes async calls on a signed client (made in the test or by one of these
 #: fixtures) runs once per async transport, unless it brings its own transport (a
