@@ -641,7 +641,7 @@ def test_missing_credentials_are_a_key_error(shell: Shell) -> None:
     assert "pass --key-id or set KALSHI_API_KEY_ID" in result.err
     no_key = shell.run("list", "--key-id", "abc", env={})
     assert no_key.code == EXIT_ERROR
-    assert "pass --key-file, or set KALSHI_PRIVATE_KEY_PATH" in no_key.err
+    assert "pass --key-file (or --key-uri for a key in a PKCS#11 token), or set" in no_key.err
     assert shell.exchange.requests == []
 
 

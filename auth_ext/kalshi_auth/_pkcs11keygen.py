@@ -82,8 +82,12 @@ def _generate(session: Any, key_type: KeyType, bits: int, label: str, key_id: by
         attribute.UNWRAP: False,
         attribute.DERIVE: False,
     }
-    public: dict[Any, object] = {attribute.TOKEN: True, attribute.VERIFY: True, attribute.ENCRYPT: False,
-              attribute.WRAP: False}  # fmt: skip
+    public: dict[Any, object] = {
+        attribute.TOKEN: True,
+        attribute.VERIFY: True,
+        attribute.ENCRYPT: False,
+        attribute.WRAP: False,
+    }
     try:
         if key_type == "rsa":
             session.generate_keypair(pkcs11.KeyType.RSA, bits, id=key_id, label=label, store=True,

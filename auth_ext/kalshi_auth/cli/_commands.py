@@ -35,6 +35,7 @@ __all__ = [
     "register",
     "register_public_key",
     "report_new_key",
+    "say_warning",
     "whoami",
 ]
 
@@ -116,7 +117,7 @@ def register_public_key(
             raise CommandError(CREATE_FORBIDDEN.format(url=connection.url)) from None
     private = public_key.with_suffix("") if public_key.suffix == ".pub" else None
     warning = warning_of(created.warning)
-    _say_warning(console, created.api_key_id, warning)
+    say_warning(console, created.api_key_id, warning)
     if as_json:
         console.out(json.dumps({"api_key_id": created.api_key_id, "how": "register-public-key",
                                 "public_key_path": str(public_key.resolve()),
@@ -175,7 +176,7 @@ def report_new_key(
 ) -> None:
     """What a script or a person needs next: the key ID and where its private key is."""
     path = new.path.resolve()
-    _say_warning(console, new.api_key_id, new.warning)
+    say_warning(console, new.api_key_id, new.warning)
     if as_json:
         payload = {
             "api_key_id": new.api_key_id,
@@ -196,7 +197,7 @@ def report_new_key(
     console.out(f"  export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(path))}")
 
 
-def _say_warning(console: Console, api_key_id: str, warning: str | None) -> None:
+def say_warning(console: Console, api_key_id: str, warning: str | None) -> None:
     """Kalshi's warning about a new key goes to stderr, escaped; it is never dropped."""
     if warning is not None:
         console.say(f"WARNING from Kalshi about key {api_key_id}: {safe(warning)}")
@@ -285,7 +286,8 @@ def whoami(console: Console, connection: Connection) -> None:
     key = find_key(listed, key_id)
     described = f"{safe(key.name)!r}, scopes {','.join(key.scopes)}" if key else "not listed"
     console.out(f"OK: key {key_id} ({described}) works on {connection.url}")
-    console.out(f"key type: {key_type} (from the private key file; Kalshi does not list it)")
+    where = "the key in the token" if connection.in_token else "the private key file"
+    console.out(f"key type: {key_type} (from {where}; Kalshi does not list it)")
     console.out(f"clock: this machine is {probe.describe()}")
     if probe.offset_s is not None and abs(probe.offset_s) > SKEW_WARNING_S:
         console.say(

@@ -9,8 +9,10 @@ Manage Kalshi API keys: make, register, list, delete and rotate them.
 
 Credentials come from --key-id/--key-file, else from KALSHI_API_KEY_ID and
 KALSHI_PRIVATE_KEY_PATH (or KALSHI_PRIVATE_KEY_PEM); an encrypted key's password
-from KALSHI_PRIVATE_KEY_PASSWORD, or a prompt. The host is production unless
---env demo or --base-url says otherwise.
+from KALSHI_PRIVATE_KEY_PASSWORD, or a prompt. A key in a PKCS#11 token (an HSM)
+is --key-uri pkcs11:... (or KALSHI_PRIVATE_KEY_URI), its module from the URI or
+KALSHI_PKCS11_MODULE, its PIN from the URI, KALSHI_PKCS11_PIN or a prompt. The
+host is production unless --env demo or --base-url says otherwise.
 
 exit status: 0 success, 1 the API or a key/file refused (one line on stderr),
              2 the command line is wrong, 130 interrupted (Ctrl-C or SIGTERM)
@@ -21,13 +23,19 @@ EXAMPLES = {
     "keygen": """\
 examples:
   kalshi-keys keygen --out bot.pem                 # bot.pem (0600) and bot.pem.pub
-  kalshi-keys keygen --out bot.pem --bits 4096 --encrypt""",
+  kalshi-keys keygen --out bot.pem --bits 4096 --encrypt
+  kalshi-keys keygen --key-type ed25519 --out 'pkcs11:token=kalshi;object=bot-1'
+
+With a pkcs11: URI the pair is made inside the token, its private half
+non-extractable: it never exists in a file or in this program's memory.""",
     "register": """\
 examples:
   kalshi-keys register --name bot-1 --out bot-1.pem
   kalshi-keys --env demo register --name reader --scopes read --subaccount 2
   kalshi-keys register --name fix-desk --fcm-subtrader-id 1234_desk7 --out desk7.pem
   kalshi-keys register --name bot-1 --public-key bot-1.pem.pub   # a pair from keygen
+  kalshi-keys register --name hsm-1 --public-key 'pkcs11:token=kalshi;object=bot-1'
+  kalshi-keys register --name hsm-2 --out 'pkcs11:token=kalshi;object=bot-2'
 
 The key pair is made here and the private key written before Kalshi is called;
 only the public key is sent. Needs the Premier usage tier (else use generate).""",
@@ -51,6 +59,7 @@ examples:
 examples:
   kalshi-keys rotate                        # new key beside the old file, old key deleted
   kalshi-keys rotate --out ~/.kalshi/bot.pem --keep-old
+  kalshi-keys rotate --out 'pkcs11:token=kalshi;object=bot-2'   # to a token key
 
 The new key gets the old key's name, scopes and sub-account unless given. It is
 tested with a real API call before the old key is deleted; if anything fails
@@ -59,6 +68,7 @@ before that, the new key is removed again and the old one keeps working.""",
 examples:
   kalshi-keys whoami
   kalshi-keys --env demo check --key-id 6a1f...c2 --key-file demo.pem
+  kalshi-keys whoami --key-uri 'pkcs11:token=kalshi;object=bot-1'
 
 On a 401 it names the likely cause: wrong key file, a key ID from the other
 environment, or this machine's clock (measured against the server's Date).""",

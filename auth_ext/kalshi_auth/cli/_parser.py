@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from kalshi_api_keys_client.models.api_key_scope import ApiKeyScope
 
+    from .._pkcs11uri import Pkcs11Uri
+
 __all__ = ["PROG", "build_parser"]
 
 PROG = "kalshi-keys"
@@ -30,6 +32,28 @@ def _path(text: str) -> Path:
     from pathlib import Path  # when a path flag is given: --help and --version never need it
 
     return Path(text)
+
+
+def _path_or_uri(text: str) -> Path | Pkcs11Uri:
+    """A file, or a ``pkcs11:`` URI naming a key in a token (checked here, never echoed)."""
+    from .._pkcs11uri import is_pkcs11_uri, parse_pkcs11_uri
+
+    if not is_pkcs11_uri(text):
+        return _path(text)
+    try:
+        return parse_pkcs11_uri(text)
+    except KeyLoadError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _key_uri(text: str) -> str:
+    from .._pkcs11uri import parse_pkcs11_uri
+
+    try:
+        parse_pkcs11_uri(text)
+    except KeyLoadError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _scopes(text: str) -> list[ApiKeyScope]:
@@ -115,9 +139,15 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
         "--key-id", type=_key_id_flag, default=argparse.SUPPRESS,
         help="API key ID (default: $KALSHI_API_KEY_ID)",
     )  # fmt: skip
-    group.add_argument(
+    key = group.add_mutually_exclusive_group()
+    key.add_argument(
         "--key-file", type=_path, default=argparse.SUPPRESS,
         help="its private key file (default: $KALSHI_PRIVATE_KEY_PATH or $KALSHI_PRIVATE_KEY_PEM)",
+    )  # fmt: skip
+    key.add_argument(
+        "--key-uri", type=_key_uri, metavar="PKCS11_URI", default=argparse.SUPPRESS,
+        help="instead, its private key in a PKCS#11 token: pkcs11:token=...;object=... "
+        "(default: $KALSHI_PRIVATE_KEY_URI)",
     )  # fmt: skip
     group.add_argument(
         "--password-env", metavar="VAR", default=argparse.SUPPRESS,
@@ -227,7 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     sub = command("keygen", "make an RSA or Ed25519 key pair locally (no API call)")
-    sub.add_argument("--out", type=_path, required=True, help="private key file to write")
+    sub.add_argument(
+        "--out", type=_path_or_uri, required=True, metavar="FILE|PKCS11_URI",
+        help="private key file to write, or a pkcs11: URI to make the pair in a token",
+    )  # fmt: skip
     _key_type_option(sub)
     _bits_option(sub)
     group = sub.add_argument_group("encryption")
@@ -236,11 +269,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("register", "make a key pair here and register its public key (createApiKey)")
     _new_key_options(sub, name_required=True)
-    sub.add_argument("--out", type=_path, help="private key file (default: ./kalshi-<id>.pem)")
     sub.add_argument(
-        "--public-key", type=_path, metavar="FILE",
+        "--out", type=_path_or_uri, metavar="FILE|PKCS11_URI",
+        help="private key file (default: ./kalshi-<id>.pem), or a pkcs11: URI to make the pair "
+        "in a token",
+    )  # fmt: skip
+    sub.add_argument(
+        "--public-key", type=_path_or_uri, metavar="FILE|PKCS11_URI",
         help="register this existing public key (e.g. keygen's FILE.pub, any RSA or Ed25519 "
-        "SPKI PEM) instead of making a new pair; nothing is written",
+        "SPKI PEM, or a token key's pkcs11: URI) instead of making a new pair; nothing is written",
     )  # fmt: skip
     _key_type_option(sub)
     _bits_option(sub)
@@ -266,8 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
     # A key bound to an FCM subtrader is refused on REST, so it cannot be rotated from here.
     _new_key_options(sub, name_required=False, bindable=False)
     sub.add_argument(
-        "--out", type=_path, help="new private key file (default: kalshi-<id>.pem beside the old)"
-    )
+        "--out", type=_path_or_uri, metavar="FILE|PKCS11_URI",
+        help="new private key file (default: kalshi-<id>.pem beside the old), or a pkcs11: URI "
+        "to make the new key in a token",
+    )  # fmt: skip
     _key_type_option(sub, default="the old key's type, read from its key file")
     _bits_option(sub)
     sub.add_argument("--keep-old", action="store_true", help="do not delete the old key")

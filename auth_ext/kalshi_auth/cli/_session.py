@@ -15,9 +15,10 @@ from kalshi_api_keys_client.types import UNSET
 from .._auth import KalshiAuth
 from .._client import KalshiClient, signed_client
 from .._credentials import resolve_credentials
-from .._keys import ENV_KEY_PATH
+from .._keys import ENV_KEY_PATH, ENV_KEY_URI
 from .._retry import RetryPolicy
 from .._settings import ENVIRONMENTS, Environment
+from .._signingkey import SigningKey
 from ._console import Console
 
 __all__ = ["Connection", "find_key", "list_keys"]
@@ -32,6 +33,8 @@ class Connection:
     environ: Mapping[str, str]
     key_id: str | None = None
     key_file: Path | None = None
+    #: A pkcs11: URI naming the signing key in a token (--key-uri), instead of a key file.
+    key_uri: str | None = None
     environment: Environment | None = None
     base_url: str | None = None
     timeout: float = 10.0
@@ -53,21 +56,39 @@ class Connection:
         return ENVIRONMENTS[self.environment or "prod"]
 
     @property
+    def in_token(self) -> bool:
+        """Whether the signing key is in a PKCS#11 token (--key-uri or KALSHI_PRIVATE_KEY_URI)."""
+        if self.key_file is not None:
+            return False
+        return self.key_uri is not None or bool(self.environ.get(ENV_KEY_URI))
+
+    @property
     def key_source(self) -> str:
         """Where the private key comes from, for messages (a path or a variable name)."""
         if self.key_file is not None:
             return str(self.key_file)
+        if self.in_token:
+            return "--key-uri" if self.key_uri is not None else "KALSHI_PRIVATE_KEY_URI"
         return self.environ.get(ENV_KEY_PATH) or "KALSHI_PRIVATE_KEY_PEM"
 
     @property
     def key_directory(self) -> Path | None:
         """The directory of the current private key file, if it comes from a file."""
+        if self.in_token:
+            return None
         path = self.key_file or self.environ.get(ENV_KEY_PATH)
         return Path(path).expanduser().parent if path else None
 
+    def ask_pin(self, console: Console) -> Callable[[], str | None] | None:
+        """A prompt for a token's user PIN, when there is a terminal to ask on."""
+        if not console.interactive():
+            return None
+        return lambda: console.secret("PIN for the PKCS#11 token: ") or None
+
     def client(self, console: Console, *, event_hooks: EventHooks | None = None) -> KalshiClient:
         """A signed client for the configured key, read once; an encrypted key's passphrase
-        comes from --password-env, else KALSHI_PRIVATE_KEY_PASSWORD, else a prompt."""
+        comes from --password-env, else KALSHI_PRIVATE_KEY_PASSWORD, else a prompt (a token
+        key's PIN: from its URI, else KALSHI_PKCS11_PIN, else a prompt)."""
 
         def ask() -> str | None:
             return console.secret("Passphrase for the private key: ")
@@ -76,8 +97,10 @@ class Connection:
             api_key_id=self.key_id,
             private_key_path=self.key_file,
             private_key_password=self.password,
+            private_key_uri=self.key_uri,
             environ=self.environ,
             ask_password=ask if console.interactive() else None,
+            ask_pin=self.ask_pin(console),
         )
         return signed_client(
             auth=KalshiAuth(credentials.signer()),
@@ -88,12 +111,21 @@ class Connection:
             httpx_args={"event_hooks": dict(event_hooks)} if event_hooks else None,
         )
 
-    def client_for(self, api_key_id: str, key_file: Path, password: bytes | None) -> KalshiClient:
-        """A signed client for another key on the same host (e.g. a freshly made one)."""
+    def client_for(
+        self,
+        api_key_id: str,
+        key_file: Path | None = None,
+        password: bytes | None = None,
+        *,
+        signing_key: SigningKey | None = None,
+    ) -> KalshiClient:
+        """A signed client for another key on the same host (e.g. a freshly made one): its
+        saved key file, or a key already open (in a token)."""
         return signed_client(
             api_key_id=api_key_id,
             private_key_path=key_file,
             private_key_password=password,
+            signing_key=signing_key,
             base_url=self.url,
             timeout=self.timeout,
             retry=self.retry(),
