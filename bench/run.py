@@ -1,7 +1,7 @@
 """`make bench`: what this SDK costs, against the floor, a hand-rolled client and Kalshi's SDK.
 
 One module per kind of measurement (signing, per_call, concurrency, official_async, memory,
-parsing, imports);
+cli_start, token_keys, parsing, imports);
 this script runs them and writes the report. Every figure that matters is a ratio to a baseline
 measured in the same rounds (see timing.py); BENCHMARKS.md shows each with its spread.
 """
@@ -22,6 +22,7 @@ import official_async
 import parsing
 import per_call
 import signing
+import token_keys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from report import Row, render, summary
@@ -56,6 +57,8 @@ def main() -> None:
         section("Memory", memory.bench(server), memory.METHOD)
         section("Starting kalshi-keys", cli_start.bench(server, max(11, rounds // 2)),
                 cli_start.METHOD)  # fmt: skip
+        section("Keys in a PKCS#11 token", token_keys.bench(server, max(9, rounds // 2)),
+                token_keys.METHOD)  # fmt: skip
     section("Parsing", parsing.bench(max(9, rounds // 2)), parsing.METHOD)
     section("Cold import", imports.bench(max(11, rounds // 2)), imports.METHOD)
     report = render(sections, time.perf_counter() - started)
