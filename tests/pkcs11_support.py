@@ -86,7 +86,7 @@ class Token:
         """A key of a kind Kalshi cannot use, made with python-pkcs11 directly: ``"p256"`` (an
         EC P-256 pair) or ``"rsa-nosign"`` (RSA whose private key may not sign)."""
         import pkcs11
-        from kalshi_auth._pkcs11 import find_token, load_module, user_session
+        from kalshi_auth._pkcs11token import find_token, load_module, user_session
         from kalshi_auth._pkcs11uri import parse_pkcs11_uri
         from pkcs11.util.ec import encode_named_curve_parameters
 
@@ -117,7 +117,10 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
     conf = root / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {root / 'tokens'}\nobjectstore.backend = file\n"
                     "log.level = ERROR\n")  # fmt: skip
-    token = Token(module=module, label="kalshi-test", pin="1234", so_pin="12345678", conf=conf)
+    # PINs no hex ID or base64 run could contain by chance, so "never shown" can be checked.
+    token = Token(
+        module=module, label="kalshi-test", pin="pin-Qz7!", so_pin="so-pin-Wq9!", conf=conf
+    )
     previous = os.environ.get("SOFTHSM2_CONF")
     os.environ["SOFTHSM2_CONF"] = str(conf)
     subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", token.label,

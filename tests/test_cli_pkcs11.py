@@ -6,12 +6,15 @@ The SDK side of token keys is tests/test_pkcs11.py.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from kalshi_auth._pkcs11 import open_pkcs11_key
+from kalshi_auth.cli import main
+from kalshi_auth.cli._console import Console
 from kalshi_auth.testing import FakeResponse
 
 from .cli_support import Shell
@@ -130,3 +133,32 @@ def test_no_pin_and_no_terminal_says_how_to_give_it(shell: Shell, softhsm_token:
     done = shell.run("keygen", "--out", uri, env={})
     assert done.code == 1
     assert "needs its user PIN: set KALSHI_PKCS11_PIN" in done.err
+
+
+class _Terminal(Console):
+    """A terminal whose user types ``pin`` at each prompt; the prompts are kept."""
+
+    def __init__(self, pin: str) -> None:
+        self.said, self.shown = io.StringIO(), io.StringIO()
+        super().__init__(stdout=self.shown, stderr=self.said, stdin=io.StringIO())
+        self.pin = pin
+        self.prompts: list[str] = []
+
+    def interactive(self) -> bool:
+        return True
+
+    def secret(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        return self.pin
+
+
+def test_the_pin_is_asked_on_a_terminal_once_and_never_shown(
+    shell: Shell, softhsm_token: Token
+) -> None:
+    uri = softhsm_token.uri(label("prompted"), pin=None)
+    terminal = _Terminal(softhsm_token.pin)
+    code = main(["--base-url", shell.base_url, "keygen", "--out", uri], environ={},
+                console_factory=lambda: terminal)  # fmt: skip
+    assert code == 0, terminal.said.getvalue()
+    assert terminal.prompts == ["PIN for the PKCS#11 token: "]
+    assert softhsm_token.pin not in terminal.said.getvalue() + terminal.shown.getvalue()

@@ -66,7 +66,7 @@ def test_a_key_made_in_the_token_never_leaves_it_and_signs_kalshis_way(
         key.public_key(), encoded, 1703123456789, "GET", "/trade-api/v2/api_keys"
     )
     assert key.key_type == key_type
-    assert "1234" not in repr(key) and "pin" not in key.uri.text()
+    assert softhsm_token.pin not in repr(key) and "pin" not in key.uri.text()
 
 
 @pytest.mark.parametrize("key_type", ["rsa", "ed25519"])
@@ -151,7 +151,7 @@ def test_kalshi_auth_from_uri_and_the_environment(softhsm_token: Token) -> None:
 def _reason(call: Any) -> str:
     with pytest.raises(KeyLoadError) as caught:
         call()
-    assert "1234" not in str(caught.value)
+    assert "pin-Qz7!" not in str(caught.value)
     return str(caught.value.reason)
 
 
@@ -213,7 +213,7 @@ def test_a_wrong_pin_is_refused_and_never_echoed(softhsm_token: Token) -> None:
 def test_a_locked_pin_is_its_own_reason(softhsm_token: Token) -> None:
     """SoftHSM2 never locks a PIN, so a token stand-in raises python-pkcs11's real PinLocked."""
     import pkcs11
-    from kalshi_auth._pkcs11 import user_session
+    from kalshi_auth._pkcs11token import user_session
     from kalshi_auth._pkcs11uri import parse_pkcs11_uri
 
     class LockedToken:
@@ -263,3 +263,35 @@ def test_without_the_extra_a_uri_names_the_install_and_nothing_is_imported() -> 
         capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     assert plain.stdout.strip() == "[]"
+
+
+def test_a_token_removed_while_in_use_is_a_key_load_error_not_a_raw_one(
+    softhsm_token: Token,
+) -> None:
+    """Failed before its fix: the session's re-open after the removal raised python-pkcs11's
+    own GeneralError. A SoftHSM2 token deleted from its directory stands in for an unplugged
+    device; in a fresh process, since SoftHSM2 lists a process's tokens once."""
+    import subprocess
+
+    removable = label("removable")
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", removable, "--pin",
+                    softhsm_token.pin, "--so-pin", softhsm_token.so_pin],
+                   check=True, capture_output=True, env=softhsm_token.env())  # fmt: skip
+    uri = softhsm_token.uri("k").replace(f"token={softhsm_token.label}", f"token={removable}")
+    done = softhsm_token.run_python(f"""
+        import subprocess
+        from kalshi_auth import KeyLoadError
+        from kalshi_auth._pkcs11keygen import make_token_key
+        key = make_token_key({uri!r}, "ed25519")
+        assert len(key.sign(b"before")) == 64
+        subprocess.run(["softhsm2-util", "--delete-token", "--token", {removable!r}], check=True,
+                       capture_output=True)
+        try:
+            key.sign(b"after")
+        except KeyLoadError as exc:
+            print(exc.reason, exc)
+    """)
+    assert done.stdout.startswith(("pkcs11_failed ", "pkcs11_token_missing ")), (
+        done.stdout + done.stderr
+    )
+    assert softhsm_token.pin not in done.stdout

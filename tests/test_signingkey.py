@@ -4,6 +4,8 @@ is built. Token keys are tests/test_pkcs11.py; the signer itself, tests/test_sig
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
@@ -16,7 +18,7 @@ class RemoteKey:
     """The README's recipe: a key that signs elsewhere (here, a key this object keeps to itself,
     standing in for a KMS's sign call)."""
 
-    key_type = "ed25519"
+    key_type: Literal["ed25519", "rsa"] = "ed25519"
 
     def __init__(self) -> None:
         self._remote = ed25519.Ed25519PrivateKey.generate()
@@ -62,7 +64,7 @@ SMALL_RSA = rsa.generate_private_key(public_exponent=65537, key_size=1024)
 class Misfit(RemoteKey):
     def __init__(self, key_type: str, public: object) -> None:
         super().__init__()
-        self.key_type = key_type
+        self.key_type = key_type  # type: ignore[assignment]  # deliberately not a KeyType
         self._public = public
 
     def public_key(self) -> ed25519.Ed25519PublicKey:

@@ -20,122 +20,18 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from ._credentials import AskPin
-from ._errors import ConfigurationError, KeyLoadError
+from ._errors import KeyLoadError
 from ._keytypes import KeyType
+from ._pkcs11token import find_token, load_module, pkcs11_library, user_pin, user_session
 from ._pkcs11uri import Pkcs11Uri, parse_pkcs11_uri
 from ._redact import shown
 from ._signer import signing_message, verify_signature
 from ._signingkey import PublicKey, check_rsa_key_size
 
-__all__ = [
-    "ENV_MODULE",
-    "ENV_PIN",
-    "Pkcs11Key",
-    "find_token",
-    "load_module",
-    "open_pkcs11_key",
-    "pkcs11_library",
-    "user_pin",
-    "user_session",
-]
+__all__ = ["Pkcs11Key", "open_pkcs11_key"]
 
-ENV_MODULE = "KALSHI_PKCS11_MODULE"
-ENV_PIN = "KALSHI_PKCS11_PIN"
 #: CKA_EC_PARAMS of an Ed25519 key: the DER OID 1.3.101.112, or the printable name (PKCS#11 3.0).
 ED25519_PARAMS = frozenset({bytes.fromhex("06032b6570"), b"\x13\x0cedwards25519"})
-PIN_FILE_LIMIT = 4096
-
-_libraries: dict[str, Any] = {}
-_libraries_lock = threading.Lock()
-
-
-def pkcs11_library() -> Any:
-    """The ``pkcs11`` package, or a ConfigurationError saying how to install it."""
-    try:
-        import pkcs11
-    except ImportError:
-        raise ConfigurationError(
-            "a pkcs11: key needs the pkcs11 extra: pip install 'kalshi-api-keys[pkcs11]'"
-        ) from None
-    return pkcs11
-
-
-def load_module(uri: Pkcs11Uri, environ: Mapping[str, str]) -> Any:
-    """The loaded PKCS#11 module (once per path per process, as PKCS#11 requires)."""
-    pkcs11 = pkcs11_library()
-    path = uri.module_path or environ.get(ENV_MODULE) or None
-    if path is None:
-        raise KeyLoadError.of("pkcs11_no_module", key=uri.described())
-    with _libraries_lock:
-        if path not in _libraries:
-            if not os.path.isfile(path):
-                raise KeyLoadError.of("pkcs11_module_unreachable", module=shown(path),
-                                      why="no such file")  # fmt: skip
-            try:
-                _libraries[path] = pkcs11.lib(path)
-            except pkcs11.PKCS11Error as exc:
-                raise KeyLoadError.of("pkcs11_module_unreachable", module=shown(path),
-                                      why=type(exc).__name__) from None  # fmt: skip
-        return _libraries[path]
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    return str(value).rstrip(" \x00")
-
-
-def find_token(library: Any, uri: Pkcs11Uri) -> Any:
-    wanted = {"label": uri.token, "serial": uri.serial, "manufacturer_id": uri.manufacturer,
-              "model": uri.model}  # fmt: skip
-    for slot in library.get_slots(token_present=True):
-        if uri.slot_id is not None and slot.slot_id != uri.slot_id:
-            continue
-        token = slot.get_token()
-        if all(v is None or _text(getattr(token, k, "")) == v for k, v in wanted.items()):
-            return token
-    raise KeyLoadError.of("pkcs11_token_missing", key=uri.described())
-
-
-def user_pin(uri: Pkcs11Uri, environ: Mapping[str, str], ask_pin: AskPin | None) -> str | None:
-    if uri.pin_value is not None:
-        return uri.pin_value
-    if uri.pin_source is not None:
-        path = uri.pin_source.removeprefix("file://").removeprefix("file:")
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(PIN_FILE_LIMIT + 1)
-        except OSError as exc:
-            why = f"its pin-source {shown(path)} cannot be read ({exc.strerror or 'error'})"
-            raise KeyLoadError.of("pkcs11_bad_uri", why=why) from None
-        if len(data) > PIN_FILE_LIMIT:
-            raise KeyLoadError.of("pkcs11_bad_uri", why="its pin-source is not a PIN file")
-        return data.decode("utf-8", "replace").rstrip("\r\n")
-    if environ.get(ENV_PIN):
-        return environ[ENV_PIN]
-    return ask_pin() if ask_pin is not None else None
-
-
-def user_session(token: Any, uri: Pkcs11Uri, pin: str | None, *, rw: bool = False) -> Any:
-    """A session logged in as the user. PKCS#11 logs a whole application in at once, so a
-    second key on a token this process already logged in to opens without logging in again."""
-    pkcs11 = pkcs11_library()
-    exceptions = pkcs11.exceptions
-    login_required = bool(token.flags & pkcs11.TokenFlag.LOGIN_REQUIRED)
-    if login_required and pin is None:
-        raise KeyLoadError.of("pkcs11_pin_required", key=uri.described())
-    try:
-        return token.open(user_pin=pin if login_required else None, rw=rw)
-    except exceptions.UserAlreadyLoggedIn:
-        return token.open(rw=rw)
-    except (exceptions.PinIncorrect, exceptions.PinInvalid, exceptions.PinLenRange):
-        raise KeyLoadError.of("pkcs11_pin_incorrect", key=uri.described()) from None
-    except exceptions.PinLocked:
-        raise KeyLoadError.of("pkcs11_pin_locked", key=uri.described()) from None
-    except exceptions.PKCS11Error as exc:
-        raise KeyLoadError.of(
-            "pkcs11_failed", key=uri.described(), why=type(exc).__name__
-        ) from None
 
 
 def _query(uri: Pkcs11Uri) -> dict[str, Any]:
@@ -198,6 +94,12 @@ def public_key_in_token(session: Any, key: Any, key_type: KeyType, uri: Pkcs11Ur
     return ed25519.Ed25519PublicKey.from_public_bytes(raw)
 
 
+def _reopenable(exceptions: Any) -> tuple[type[BaseException], ...]:
+    return (exceptions.SessionHandleInvalid, exceptions.SessionClosed, exceptions.UserNotLoggedIn,
+            exceptions.KeyHandleInvalid, exceptions.ObjectHandleInvalid, exceptions.DeviceRemoved,
+            exceptions.TokenNotPresent)  # fmt: skip
+
+
 class Pkcs11Key:
     """A private key inside a PKCS#11 token, as a :class:`~kalshi_auth.SigningKey`.
 
@@ -226,20 +128,27 @@ class Pkcs11Key:
         return self._public
 
     def sign(self, message: bytes) -> bytes:
-        pkcs11 = pkcs11_library()
+        exceptions = pkcs11_library().exceptions
         with self._lock:
             try:
-                return bytes(self._key.sign(message, mechanism=self._mechanism,
-                                            mechanism_param=self._parameters))  # fmt: skip
-            except (pkcs11.exceptions.SessionHandleInvalid, pkcs11.exceptions.SessionClosed,
-                    pkcs11.exceptions.UserNotLoggedIn, pkcs11.exceptions.KeyHandleInvalid,
-                    pkcs11.exceptions.ObjectHandleInvalid):  # fmt: skip
-                self._session, self._key = self._reopen()  # e.g. a token put back in
-                return bytes(self._key.sign(message, mechanism=self._mechanism,
-                                            mechanism_param=self._parameters))  # fmt: skip
-            except pkcs11.PKCS11Error as exc:
-                raise KeyLoadError.of("pkcs11_failed", key=self._uri.described(),
-                                      why=type(exc).__name__) from None  # fmt: skip
+                return self._sign_once(message)
+            except _reopenable(exceptions):
+                pass  # the session or handle is gone (a token put back in): open it again
+            except exceptions.PKCS11Error as exc:
+                raise self._failed(exc) from None
+            try:
+                self._session, self._key = self._reopen()
+                return self._sign_once(message)
+            except exceptions.PKCS11Error as exc:
+                raise self._failed(exc) from None
+
+    def _sign_once(self, message: bytes) -> bytes:
+        signature = self._key.sign(message, mechanism=self._mechanism,
+                                   mechanism_param=self._parameters)  # fmt: skip
+        return bytes(signature)
+
+    def _failed(self, exc: BaseException) -> KeyLoadError:
+        return KeyLoadError.of("pkcs11_failed", key=self._uri.described(), why=type(exc).__name__)
 
     def close(self) -> None:
         """Close the key's session (the token stays logged in while other sessions are open)."""

@@ -10,15 +10,8 @@ from typing import Any
 from ._credentials import AskPin
 from ._errors import KeyLoadError
 from ._keytypes import KeyType
-from ._pkcs11 import (
-    Pkcs11Key,
-    find_token,
-    load_module,
-    open_pkcs11_key,
-    pkcs11_library,
-    user_pin,
-    user_session,
-)
+from ._pkcs11 import Pkcs11Key, open_pkcs11_key
+from ._pkcs11token import find_token, load_module, pkcs11_library, user_pin, user_session
 from ._pkcs11uri import Pkcs11Uri, parse_pkcs11_uri
 from ._signingkey import MIN_KEY_BITS
 
