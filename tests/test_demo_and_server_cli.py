@@ -46,12 +46,14 @@ def test_fake_exchange_runs_from_the_shell(tmp_path: Path) -> None:
     )
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline().strip() for _ in range(3)]
+        lines = [process.stdout.readline().strip() for _ in range(4)]
         base_url = lines[0].removeprefix("fake exchange at ")
         env = dict(line.removeprefix("export ").split("=", 1) for line in lines[1:])
         assert base_url.startswith("http://127.0.0.1:")
+        assert env["KALSHI_BASE_URL"] == base_url
         assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
-        with signed_client(base_url=base_url, environ=env) as client:
+        # The exports alone point a client at the fake: no base_url to pass.
+        with signed_client(environ=env) as client:
             assert isinstance(get_api_keys.sync(client=client), GetApiKeysResponse)
     finally:
         process.terminate()

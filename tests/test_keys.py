@@ -411,3 +411,13 @@ def test_a_key_path_that_is_no_regular_file_is_a_key_load_error(
     with pytest.raises(KeyLoadError) as caught:
         signed_client(api_key_id="k", private_key_path=path, base_url="http://127.0.0.1:1")
     assert re.search(said, str(caught.value)), str(caught.value)
+
+
+def test_a_path_given_as_the_pem_says_to_pass_it_as_the_path() -> None:
+    """Failed before: it was only 'not PEM', with no word of the variable that takes a path."""
+    env = {"KALSHI_API_KEY_ID": "k", "KALSHI_PRIVATE_KEY_PEM": "/home/me/.kalshi/bot.pem"}
+    with pytest.raises(KeyLoadError) as caught:
+        resolve_credentials(environ=env)
+    assert caught.value.reason == "not_pem"
+    assert "holds a file path, not PEM text" in str(caught.value)
+    assert "KALSHI_PRIVATE_KEY_PATH" in str(caught.value) and "bot.pem" not in str(caught.value)

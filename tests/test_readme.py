@@ -50,8 +50,11 @@ def _run_block(block: str, base_url: str, key_id: str) -> None:
     source = block.replace('environment="demo"', f'base_url="{base_url}"')
     source = source.replace('"your-key-id"', f'"{key_id}"')
     # A clear, typed refusal is a fine end; a key nobody holds is not.
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(KalshiError):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.suppress(KalshiError):
         exec(compile(source, "<README block>", "exec"), {"__name__": "__readme__"})
+    # What a block prints is for a reader: no "<...Unset object at 0x...>" for an unset field.
+    assert " object at 0x" not in printed.getvalue(), printed.getvalue()
 
 
 def _orphans(exchange: FakeExchange, keep: str, workdir: Path) -> list[str]:

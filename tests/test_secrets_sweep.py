@@ -244,7 +244,7 @@ def test_api_inputs(
 #: Every KALSHI_* variable the package reads.
 VARIABLES = {"KALSHI_API_KEY_ID", "KALSHI_PRIVATE_KEY_PATH", "KALSHI_PRIVATE_KEY_PEM",
              "KALSHI_PRIVATE_KEY_PASSWORD", "KALSHI_PRIVATE_KEY_URI", "KALSHI_PKCS11_MODULE",
-             "KALSHI_PKCS11_PIN", "KALSHI_KEYS_DEBUG"}  # fmt: skip
+             "KALSHI_PKCS11_PIN", "KALSHI_BASE_URL", "KALSHI_KEYS_DEBUG"}  # fmt: skip
 
 
 def test_every_variable_the_package_reads_is_swept() -> None:

@@ -128,3 +128,16 @@ def test_a_refused_connection_chains_nothing_and_says_nothing_arrived(live: Exch
         ApiKeysApi(client).get_api_keys()
     assert_clean(err.value)
     assert not err.value.may_have_arrived
+
+
+def test_https_to_a_plain_http_port_says_so_instead_of_an_openssl_code(live: Exchange) -> None:
+    """Failed before: the message was ssl's own '[SSL: WRONG_VERSION_NUMBER] wrong version
+    number', which names neither the cause nor the fix."""
+    https = live.base_url.replace("http://", "https://", 1)
+    client = signed_client(api_key_id=live.key.api_key_id, private_key_pem=live.pem,
+                           base_url=https, retry=RetryPolicy(max_retries=0))  # fmt: skip
+    with client, pytest.raises(KalshiConnectionError) as err:
+        ApiKeysApi(client).get_api_keys()
+    assert "does not speak https on that port" in str(err.value)
+    assert "use http:// in base_url" in str(err.value)
+    assert_clean(err.value)

@@ -213,11 +213,12 @@ def signed_client(
     ``KALSHI_API_KEY_ID``, ``KALSHI_PRIVATE_KEY_PATH``/``_PEM``/``_URI`` and
     ``KALSHI_PRIVATE_KEY_PASSWORD``. Or pass a ready ``auth``.
 
-    Host: ``environment`` ``"prod"`` (the default) or ``"demo"``, or an explicit ``base_url``
-    (e.g. a proxy, or the bundled fake exchange). Behind a reverse proxy that rewrites paths,
-    ``kalshi_path_prefix`` is the path Kalshi sees for ``base_url``'s path (e.g.
-    ``"/trade-api/v2"`` for ``https://proxy/kalshi-api``), so requests are signed for the path
-    Kalshi verifies; without it they are signed exactly as sent. Non-2xx responses raise
+    Host: ``environment`` ``"prod"`` or ``"demo"``, or an explicit ``base_url`` (e.g. a proxy,
+    or the bundled fake exchange); with neither, ``KALSHI_BASE_URL`` if set, else production.
+    Behind a reverse proxy that rewrites paths, ``kalshi_path_prefix`` is the path Kalshi sees
+    for ``base_url``'s path (e.g. ``"/trade-api/v2"`` for ``https://proxy/kalshi-api``), so
+    requests are signed for the path Kalshi verifies; without it they are signed exactly as
+    sent. Non-2xx responses raise
     :class:`KalshiAPIError` subclasses unless ``raise_on_error=False``. GET and DELETE are
     retried ``max_retries`` times (default 2) on 429/502/503/504 and connection errors; POST
     only after a 429 or a failure that provably never left this machine (a repeated POST
@@ -228,7 +229,7 @@ def signed_client(
     'kalshi-api-keys[aiohttp]'``): about twice the throughput for many concurrent calls, with
     the same signing, admission limit, retries, typed errors and timeouts (no write timeout).
     """
-    url = host_url(environment, base_url)
+    url = host_url(environment, base_url, environ)
     retry = retry_policy(retry, max_retries)
     timeout = check_timeout(timeout)
     check_async_transport(async_transport, httpx_args or {})

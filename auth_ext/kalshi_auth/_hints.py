@@ -112,6 +112,11 @@ PROBLEMS: Mapping[str, tuple[KeyLoadReason, str]] = {
         "{source} is not PEM (a PEM key file starts with a '-----BEGIN' line); make sure you "
         "passed the key file Kalshi gave you, not the key ID.",
     ),
+    "pem_is_a_path": (
+        "not_pem",
+        "{source} holds a file path, not PEM text; pass the path as {key_path} (or set "
+        "KALSHI_PRIVATE_KEY_PATH) instead.",
+    ),
     "undecodable": (
         "not_pem",
         "{source} could not be decoded as a private key: it is corrupt, truncated or in an "

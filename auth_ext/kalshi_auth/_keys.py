@@ -111,9 +111,19 @@ def load_private_key(
     return parse_key(read_key(path, pem, None), password)
 
 
+def _looks_like_a_path(data: bytes) -> bool:
+    """PEM text that is one short line naming a file: a path put where the PEM goes."""
+    text = data.strip()
+    if b"\n" in text or not 0 < len(text) <= 4096:
+        return False
+    return text.endswith((b".pem", b".key")) or text[:1] in (b"/", b"~", b".")
+
+
 def parse_key(key_input: KeyInput, password: str | bytes | None) -> PrivateKey:
     data = key_input.data
     if b"-----BEGIN" not in data:
+        if key_input.path is None and _looks_like_a_path(data):
+            raise key_input.error("pem_is_a_path")
         raise key_input.error("no_armour")
     if b"PRIVATE KEY" not in data and any(m in data for m in _PUBLIC_MARKERS):
         raise key_input.error("public_key")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -245,6 +246,12 @@ class Attempts:
         # A protocol error quotes the bytes received (h11 puts a cut-off body's rest, a new
         # private key's lines, in its message): named, never quoted.
         said = "" if isinstance(exc, httpx2.ProtocolError) else f" ({shown(str(exc))})"
+        if _plain_http_answered_tls(exc):
+            said = (
+                ": the server answered the TLS handshake in plain HTTP, so it does not speak "
+                "https on that port; if it is a local server such as the fake exchange, use "
+                "http:// in base_url"
+            )
         return KalshiConnectionError(
             f"{where} failed before a response: {type(exc).__name__}{said}",
             may_have_arrived=arrived,
@@ -255,6 +262,17 @@ class Attempts:
             f"{self._where()}: the answer's body could not be decoded "
             f"({type(exc).__name__}); a proxy may have corrupted it"
         )
+
+
+def _plain_http_answered_tls(exc: BaseException) -> bool:
+    """OpenSSL's WRONG_VERSION_NUMBER (an https:// URL to a plain-HTTP port), as raised by the
+    ssl module under httpx2's ConnectError."""
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError) and cause.reason == "WRONG_VERSION_NUMBER":
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return "WRONG_VERSION_NUMBER" in str(exc)
 
 
 def _is_standard_status(status_code: int) -> bool:

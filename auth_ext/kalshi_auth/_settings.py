@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import math
+import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -18,6 +19,7 @@ from ._retry import RetryPolicy
 
 __all__ = [
     "ENVIRONMENTS",
+    "ENV_BASE_URL",
     "AsyncTransport",
     "Environment",
     "check_async_transport",
@@ -40,17 +42,31 @@ ENVIRONMENTS: Mapping[Environment, str] = {
 }
 
 
-def host_url(environment: Environment | None, base_url: str | None) -> str:
-    """The API root: ``base_url`` checked, else the environment's (production by default)."""
+#: The API root to use when neither ``environment`` nor ``base_url`` is given (e.g. the fake
+#: exchange's, which ``python -m kalshi_auth.testing`` prints).
+ENV_BASE_URL = "KALSHI_BASE_URL"
+
+
+def host_url(
+    environment: Environment | None,
+    base_url: str | None,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The API root: ``base_url`` checked, else the environment's, else ``KALSHI_BASE_URL``
+    from ``environ`` (default os.environ), else production."""
     if environment is not None and base_url is not None:
         raise ConfigurationError("pass environment or base_url, not both")
     if environment is not None and environment not in ENVIRONMENTS:
         raise ConfigurationError(
             f"environment must be one of {sorted(ENVIRONMENTS)}, not {shown(environment)}"
         )
-    return (
-        _check_base_url(base_url) if base_url is not None else ENVIRONMENTS[environment or "prod"]
-    )
+    if base_url is not None:
+        return _check_base_url(base_url)
+    if environment is None:
+        from_env = (os.environ if environ is None else environ).get(ENV_BASE_URL) or None
+        if from_env is not None:
+            return _check_base_url(from_env, ENV_BASE_URL)
+    return ENVIRONMENTS[environment or "prod"]
 
 
 def retry_policy(retry: RetryPolicy | None, max_retries: int | None) -> RetryPolicy:
@@ -76,32 +92,32 @@ def check_no_key_settings(
         )
 
 
-def _check_base_url(base_url: str) -> str:
+def _check_base_url(base_url: str, what: str = "base_url") -> str:
     try:
         url = httpx2.URL(base_url)
         if url.port is not None and not 0 < url.port < 65536:
             raise ValueError(f"port {url.port} is out of range")
     except (httpx2.InvalidURL, ValueError, TypeError) as exc:
         raise ConfigurationError(
-            f"base_url is not a valid URL ({shown(str(exc))}); expected e.g. "
+            f"{what} is not a valid URL ({shown(str(exc))}); expected e.g. "
             "https://external-api.kalshi.com/trade-api/v2"
         ) from None
     if url.scheme not in {"http", "https"} or not url.host:
-        raise ConfigurationError(f"base_url {shown(base_url)} must be an http(s) URL with a host")
+        raise ConfigurationError(f"{what} {shown(base_url)} must be an http(s) URL with a host")
     if url.userinfo:
         raise ConfigurationError(
-            "base_url must not carry a user name or password; Kalshi authenticates by "
+            f"{what} must not carry a user name or password; Kalshi authenticates by "
             "signature, and credentials in a URL end up in logs"
         )
     if url.query or url.fragment:
-        raise ConfigurationError(f"base_url {shown(base_url)} must not have a query or fragment")
+        raise ConfigurationError(f"{what} {shown(base_url)} must not have a query or fragment")
     if url.scheme == "http" and not is_loopback(url.host):
         raise ConfigurationError(
-            f"base_url {shown(base_url)} uses plain http to a non-loopback host; signed requests "
+            f"{what} {shown(base_url)} uses plain http to a non-loopback host; signed requests "
             "could be replayed by anyone on the path. Use https."
         )
     if url.path.rstrip("/").endswith("/trade-api/v2/trade-api/v2"):
-        raise ConfigurationError(f"base_url {shown(base_url)} repeats /trade-api/v2")
+        raise ConfigurationError(f"{what} {shown(base_url)} repeats /trade-api/v2")
     return base_url.rstrip("/")
 
 

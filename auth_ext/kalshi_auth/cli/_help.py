@@ -12,7 +12,7 @@ KALSHI_PRIVATE_KEY_PATH (or KALSHI_PRIVATE_KEY_PEM); an encrypted key's password
 from KALSHI_PRIVATE_KEY_PASSWORD, or a prompt. A key in a PKCS#11 token (an HSM)
 is --key-uri pkcs11:... (or KALSHI_PRIVATE_KEY_URI), its module from the URI or
 KALSHI_PKCS11_MODULE, its PIN from the URI, KALSHI_PKCS11_PIN or a prompt. The
-host is production unless --env demo or --base-url says otherwise.
+host is --env demo or --base-url URL, else $KALSHI_BASE_URL, else production.
 
 exit status: 0 success, 1 the API or a key/file refused (one line on stderr),
              2 the command line is wrong, 130 interrupted (Ctrl-C or SIGTERM)

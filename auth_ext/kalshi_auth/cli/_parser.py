@@ -133,7 +133,8 @@ def _connection_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     where.add_argument(
         "--base-url", default=argparse.SUPPRESS,
-        help="API root instead of --env, e.g. http://127.0.0.1:8080/trade-api/v2",
+        help="API root instead of --env, e.g. http://127.0.0.1:8080/trade-api/v2 "
+        "(default: $KALSHI_BASE_URL, else production)",
     )  # fmt: skip
     group.add_argument(
         "--key-id", type=_key_id_flag, default=argparse.SUPPRESS,

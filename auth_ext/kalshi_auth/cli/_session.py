@@ -17,7 +17,7 @@ from .._client import KalshiClient, signed_client
 from .._credentials import resolve_credentials
 from .._keys import ENV_KEY_PATH, ENV_KEY_URI
 from .._retry import RetryPolicy
-from .._settings import ENVIRONMENTS, Environment
+from .._settings import ENV_BASE_URL, ENVIRONMENTS, Environment
 from .._signingkey import SigningKey
 from ._console import Console
 
@@ -50,9 +50,17 @@ class Connection:
         return RetryPolicy(deadline=self._deadline[0])
 
     @property
+    def chosen_base_url(self) -> str | None:
+        """--base-url, else (without --env) KALSHI_BASE_URL from this command's environment."""
+        if self.base_url is not None or self.environment is not None:
+            return self.base_url
+        return self.environ.get(ENV_BASE_URL) or None
+
+    @property
     def url(self) -> str:
-        if self.base_url is not None:
-            return self.base_url.rstrip("/")
+        chosen = self.chosen_base_url
+        if chosen is not None:
+            return chosen.rstrip("/")
         return ENVIRONMENTS[self.environment or "prod"]
 
     @property
@@ -105,7 +113,7 @@ class Connection:
         return signed_client(
             auth=KalshiAuth(credentials.signer()),
             environment=self.environment,
-            base_url=self.base_url,
+            base_url=self.chosen_base_url,
             timeout=self.timeout,
             retry=self.retry(),
             httpx_args={"event_hooks": dict(event_hooks)} if event_hooks else None,

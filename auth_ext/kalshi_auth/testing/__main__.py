@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             write_secret_file(key_out, key.private_key_pem)
             sys.stdout.write(
                 f"fake exchange at {running.base_url}\n"
+                f"export KALSHI_BASE_URL={shlex.quote(running.base_url)}\n"
                 f"export KALSHI_API_KEY_ID={shlex.quote(key.api_key_id)}\n"
                 f"export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(key_out))}\n"
             )
