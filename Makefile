@@ -11,13 +11,13 @@ SCRATCH := build/generate
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_PYTHON ?=
-LINT_PATHS := auth_ext tests tools hatch_build.py $(wildcard examples/*.py) $(wildcard bench/*.py)
+LINT_PATHS := auth_ext tests tools hatch_build.py docs/conf.py $(wildcard examples/*.py) $(wildcard bench/*.py)
 
 # The generator finds its ruff post-hooks on PATH; they must be the pinned ones.
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all venv generate check-generated spec-diff spec-update lint pytest test test-pythons demo bench clean lock lock-bench
+.PHONY: all venv generate check-generated spec-diff spec-update docs dist-check lint pytest test test-pythons demo bench clean lock lock-bench
 
 all: generate
 
@@ -80,8 +80,20 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## test: the whole gate, as CI runs it (drift check, lint, tests)
-test: check-generated lint pytest
+## docs: the docs site (Sphinx + MyST, API reference by autodoc), every warning an error
+docs: $(STAMP)
+	rm -rf build/docs
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs build/docs
+	@echo "docs built: build/docs/index.html"
+
+## dist-check: build the wheel and sdist, and check them with twine check --strict
+dist-check: $(STAMP)
+	rm -rf build/dist
+	$(BIN)/python -m hatchling build -d build/dist > /dev/null
+	$(BIN)/python -m twine check --strict build/dist/*
+
+## test: the whole gate, as CI runs it (drift check, lint, docs, tests, packaging)
+test: check-generated lint docs pytest dist-check
 
 # Every Python the package claims (pyproject.toml's classifiers must match this list).
 PYTHONS := 3.11 3.12 3.13

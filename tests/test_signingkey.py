@@ -15,8 +15,8 @@ from kalshi_auth.testing import FakeExchange, serve
 
 
 class RemoteKey:
-    """The README's recipe: a key that signs elsewhere (here, a key this object keeps to itself,
-    standing in for a KMS's sign call)."""
+    """The recipe of docs/credentials.md: a key that signs elsewhere (here, a key this object
+    keeps to itself, standing in for a KMS's sign call)."""
 
     key_type: Literal["ed25519", "rsa"] = "ed25519"
 

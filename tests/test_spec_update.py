@@ -152,8 +152,8 @@ def test_a_known_deviation_is_kept_and_a_stale_one_reported(tmp_path: Path) -> N
 
 def _repo_copy(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
-    for name in ("openapi.yaml", "spec-deviations.yaml", "README.md", "CHANGELOG.md",
-                 "generator-config.yml"):  # fmt: skip
+    for name in ("openapi.yaml", "spec-deviations.yaml", "README.md", "CONTRIBUTING.md",
+                 "CHANGELOG.md", "generator-config.yml"):  # fmt: skip
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, root / name)
     (root / "auth_ext" / "kalshi_auth").mkdir(parents=True)

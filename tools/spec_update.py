@@ -115,7 +115,7 @@ def _review(merger: Merger, stale: Sequence[str], entry: str, changed: Sequence[
             lines.append(f"  {deviation}: {where}")
     if stale:
         lines.append("deviations no longer seen (remove them from spec-deviations.yaml and the "
-                     "README if Kalshi now agrees): " + ", ".join(stale))  # fmt: skip
+                     "CONTRIBUTING.md if Kalshi now agrees): " + ", ".join(stale))  # fmt: skip
     lines.append("")
     lines.append(entry.rstrip())
     lines.append("")
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="spec-update-"))
     try:
         (scratch / "openapi.yaml").write_text(text, encoding="utf-8")
-        for name in ("README.md", "auth_ext/kalshi_auth/_version.py"):
+        for name in ("README.md", "CONTRIBUTING.md", "auth_ext/kalshi_auth/_version.py"):
             (scratch / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / name, scratch / name)
         new_texts.update({root / p.relative_to(scratch): t

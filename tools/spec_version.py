@@ -56,7 +56,7 @@ PLACES: tuple[VersionPlace, ...] = (
         "the package version's meaning",
     ),
     VersionPlace(
-        "README.md",
+        "CONTRIBUTING.md",
         rf"fragment of Kalshi's official spec \(v(?P<v>{_VERSION})\)",
         "the regeneration section",
     ),

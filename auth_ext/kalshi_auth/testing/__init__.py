@@ -1,5 +1,7 @@
 """A fake Kalshi exchange for tests and demos: what moto is for AWS, for the /api_keys API.
 
+::
+
     from kalshi_auth import signed_client
     from kalshi_auth.testing import FakeExchange, serve
 

@@ -1,5 +1,8 @@
-"""The README's Python blocks: each type-checks under mypy --strict exactly as written, and
-those that make or delete keys never leave a key behind, however they are run."""
+"""The Python blocks of the README, CONTRIBUTING.md and every docs page: each type-checks under
+mypy --strict exactly as written, and those that make or delete keys run against a fake
+exchange (``KALSHI_BASE_URL`` pointing at it, as ``python -m kalshi_auth.testing`` prints) and
+never leave a key behind, however they are run, twice included. The docs build itself is
+``make docs`` (part of ``make test``)."""
 
 from __future__ import annotations
 
@@ -19,26 +22,31 @@ from kalshi_auth.testing import FakeExchange, serve
 from .cli_support import GATEWAY, ScriptedExchange
 
 ROOT = Path(__file__).resolve().parent.parent
-BLOCKS = re.findall(r"^```python\n(.*?)^```", (ROOT / "README.md").read_text("utf-8"), re.S | re.M)
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCKS = [
+    block
+    for page in PAGES
+    for block in re.findall(r"^```python\n(.*?)^```", page.read_text("utf-8"), re.S | re.M)
+]
 
 
-def test_the_readme_has_python_blocks() -> None:
-    assert len(BLOCKS) >= 5
-    assert "ApiKeysApi(client)" in BLOCKS[0]  # the quick start leads with the class
+def test_the_docs_have_python_blocks() -> None:
+    assert len(BLOCKS) >= 8
+    assert "ApiKeysApi(client)" in BLOCKS[0]  # the README's quick start leads with the class
 
 
 @pytest.mark.skipif(not (Path(sys.prefix) / "bin" / "mypy").exists(), reason="needs mypy")
 def test_every_python_block_passes_mypy_strict(tmp_path: Path) -> None:
     files = []
     for number, block in enumerate(BLOCKS, start=1):
-        path = tmp_path / f"readme_block_{number}.py"
+        path = tmp_path / f"docs_block_{number}.py"
         path.write_text(block, encoding="utf-8")
         files.append(str(path))
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", *files],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert done.returncode == 0, "README blocks fail mypy --strict:\n" + done.stdout + done.stderr
+    assert done.returncode == 0, "docs blocks fail mypy --strict:\n" + done.stdout + done.stderr
 
 
 #: The blocks that make or delete keys, run as written against the fake exchange (only the host
@@ -52,7 +60,7 @@ def _run_block(block: str, base_url: str, key_id: str) -> None:
     # A clear, typed refusal is a fine end; a key nobody holds is not.
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.suppress(KalshiError):
-        exec(compile(source, "<README block>", "exec"), {"__name__": "__readme__"})
+        exec(compile(source, "<docs block>", "exec"), {"__name__": "__docs__"})
     # What a block prints is for a reader: no "<...Unset object at 0x...>" for an unset field.
     assert " object at 0x" not in printed.getvalue(), printed.getvalue()
 
@@ -89,7 +97,7 @@ def test_there_are_blocks_that_make_keys() -> None:
 @pytest.mark.parametrize("tier", ["premier", "basic"])
 @pytest.mark.parametrize("how", ["twice", "missing-key-file", "refusing-server", "lost-answers"])
 @pytest.mark.parametrize("number", range(len(KEY_BLOCKS)))
-def test_no_readme_block_leaves_a_key_behind(
+def test_no_docs_block_leaves_a_key_behind(
     number: int, how: str, tier: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Failed before: the Quick start generated a key and then failed (its .pub file did not
@@ -107,6 +115,7 @@ def test_no_readme_block_leaves_a_key_behind(
     monkeypatch.setenv("KALSHI_PRIVATE_KEY_PATH", str(home / "kalshi.pem"))
     _break(exchange, how, home)
     with serve(exchange) as running:
+        monkeypatch.setenv("KALSHI_BASE_URL", running.base_url)
         for _ in range(2 if how == "twice" else 1):
             _run_block(KEY_BLOCKS[number], running.base_url, bootstrap.api_key_id)
     assert _orphans(exchange, bootstrap.api_key_id, workdir) == []
