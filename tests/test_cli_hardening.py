@@ -422,11 +422,12 @@ def test_the_fake_commands_exports_are_absolute_and_quoted(tmp_path: Path, host:
         first = process.stdout.readline()
         if host == "::1" and "fake exchange at" not in first:
             pytest.skip("IPv6 loopback is not available on this machine")
-        lines = [first.strip()] + [process.stdout.readline().strip() for _ in range(2)]
+        lines = [first.strip()] + [process.stdout.readline().strip() for _ in range(3)]
         base_url = lines[0].removeprefix("fake exchange at ")
         env = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1) for line in lines[1:])
         assert env["KALSHI_PRIVATE_KEY_PATH"] == str(tmp_path / "my keys" / "boot.pem")
-        assert "'" in lines[2]  # the space is quoted for the shell
+        assert env["KALSHI_BASE_URL"] == base_url
+        assert "'" in lines[3]  # the space is quoted for the shell
         with httpx2.Client() as http:
             from kalshi_auth import KalshiAuth
 
