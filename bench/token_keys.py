@@ -10,10 +10,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi
 from kalshi_api_keys_client.models import CreateApiKeyRequest
 from kalshi_auth import KalshiSigner, signed_client
+from kalshi_auth._keypairs import public_pem
 from kalshi_auth._keytypes import KeyType
 from kalshi_auth._pkcs11 import Pkcs11Key
 from report import Row
@@ -73,7 +73,7 @@ def _bench_in_token(server: Server, module: str, workdir: Path, rounds: int) -> 
 
 
 def _rows(server: Server, number: int, token_key: Pkcs11Key, memory: Key, rounds: int) -> list[Row]:
-    api_key_id = _register(server, memory, token_key.public_key())
+    api_key_id = _register(server, memory, token_key)
     in_token = signed_client(api_key_id=api_key_id, signing_key=token_key, base_url=server.base_url)
     in_memory = ours(server, memory)
     before = server.stats()
@@ -107,12 +107,8 @@ def _rows(server: Server, number: int, token_key: Pkcs11Key, memory: Key, rounds
     ]  # fmt: skip
 
 
-def _register(server: Server, admin: Key, public_key: object) -> str:
-    pem = public_key.public_bytes(  # type: ignore[attr-defined]
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode("ascii")
+def _register(server: Server, admin: Key, key: Pkcs11Key) -> str:
+    """The token key registered with the fake exchange, through the API, by the admin key."""
+    body = CreateApiKeyRequest(name="token", public_key=public_pem(key).decode("ascii"))
     with ours(server, admin) as client:
-        created = ApiKeysApi(client).create_api_key(
-            CreateApiKeyRequest(name="token", public_key=pem)
-        )
-    return created.api_key_id
+        return ApiKeysApi(client).create_api_key(body).api_key_id

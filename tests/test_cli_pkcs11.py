@@ -17,7 +17,7 @@ from kalshi_auth.cli import main
 from kalshi_auth.cli._console import Console
 from kalshi_auth.testing import FakeResponse
 
-from .cli_support import Shell
+from .cli_support import GATEWAY, Shell
 from .pkcs11_support import Token
 
 _labels = itertools.count()
@@ -162,3 +162,18 @@ def test_the_pin_is_asked_on_a_terminal_once_and_never_shown(
     assert code == 0, terminal.said.getvalue()
     assert terminal.prompts == ["PIN for the PKCS#11 token: "]
     assert softhsm_token.pin not in terminal.said.getvalue() + terminal.shown.getvalue()
+
+
+def test_a_lost_answer_after_registering_a_token_key_finds_the_key(
+    shell: Shell, softhsm_token: Token
+) -> None:
+    """A gateway's 502 after Kalshi made the key: the new key is found by name among the IDs
+    that did not exist before, and reported; its private half never left the token."""
+    shell.exchange.after("POST", "/api_keys", lambda method, path, response: GATEWAY)
+    uri = softhsm_token.uri(label("lost"), pin=None)
+    done = shell.run("register", "--name", "lost-answer", "--out", uri, "--json",
+                     env={**shell.env, "KALSHI_PKCS11_PIN": softhsm_token.pin})  # fmt: skip
+    assert done.code == 0, done.err
+    assert "found the new key" in done.err
+    made = json.loads(done.out)["api_key_id"]
+    assert made in shell.key_ids() and made != shell.key.api_key_id

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
 from kalshi_api_keys_client.models import CreateApiKeyRequest, GenerateApiKeyRequest
-from kalshi_auth import KalshiAuth, KeyLoadError, SigningKey, signed_client
-from kalshi_auth._pkcs11 import Pkcs11Key, open_pkcs11_key
+from kalshi_auth import KalshiAuth, KeyLoadError, signed_client
+from kalshi_auth._keypairs import public_pem
+from kalshi_auth._pkcs11 import open_pkcs11_key
 from kalshi_auth._pkcs11keygen import make_token_key
 from kalshi_auth._signer import verify_signature
 from kalshi_auth.testing import FakeExchange, RunningExchange, serve
@@ -30,12 +30,6 @@ _labels = itertools.count()
 
 def label(what: str) -> str:
     return f"{what}-{next(_labels)}"
-
-
-def public_pem(key: Pkcs11Key | SigningKey) -> bytes:
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from ._errors import ConfigurationError
 from ._keys import load_private_key
 from ._keytypes import KEY_SIZES, KEY_TYPES, KeyType
 from ._signer import PrivateKey
+from ._signingkey import SigningKey
 
 __all__ = ["new_private_key", "private_pem", "public_pem", "reseal"]
 
@@ -39,8 +40,8 @@ def private_pem(key: PrivateKey, passphrase: bytes | None) -> bytes:
     )
 
 
-def public_pem(key: PrivateKey) -> bytes:
-    """The SubjectPublicKeyInfo PEM that createApiKey takes."""
+def public_pem(key: PrivateKey | SigningKey) -> bytes:
+    """The SubjectPublicKeyInfo PEM that createApiKey takes, of a key here or in a token."""
     return key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )

@@ -23,7 +23,7 @@ from ._errors import KalshiError
 from ._files import write_secret_file
 from ._keypairs import new_private_key, private_pem, public_pem, reseal
 from ._keyspec import Destination, KeySpec, NewKey, NewKeyError
-from ._recovery import cleanup_api, key_ids, may_have_acted, new_keys_named
+from ._recovery import cleanup_api, key_ids, may_have_acted, new_keys_named, the_new_key
 from ._redact import shown
 from ._signer import key_type_of
 
@@ -165,14 +165,11 @@ def _kept(
     failure: BaseException,
 ) -> NewKeyError:
     """createApiKey may have made the key: keep its private key, and name the key if found."""
-    found = None
-    if before is not None:
-        with cleanup_api(api) as cleanup:
-            found = new_keys_named(cleanup, spec.name, before)
+    found = the_new_key(api, spec.name, before)
     why = describe_failure(failure)
-    if found and len(found) == 1:
+    if found is not None:
         message = (
-            f"{why}, but Kalshi made the key {found[0]}: its private key is kept in {shown(staged)}"
+            f"{why}, but Kalshi made the key {found}: its private key is kept in {shown(staged)}"
         )
     else:
         message = (
@@ -183,7 +180,7 @@ def _kept(
     return NewKeyError.of(
         message,
         outcome="kept",
-        api_key_id=found[0] if found and len(found) == 1 else None,
+        api_key_id=found,
         private_key_path=staged,
         interrupted=isinstance(failure, KeyboardInterrupt),
     )

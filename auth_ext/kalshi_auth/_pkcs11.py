@@ -114,6 +114,9 @@ class Pkcs11Key:
         self._uri = uri
         self._reopen = reopen
         self._lock = threading.Lock()
+        exceptions = pkcs11_library().exceptions
+        self._reopenable = _reopenable(exceptions)
+        self._token_error: type[BaseException] = exceptions.PKCS11Error
         self.key_type: KeyType = key_type_in_token(key, uri)
         self._public = public_key_in_token(session, key, self.key_type, uri)
         self._mechanism, self._parameters = _mechanism(self.key_type)
@@ -128,18 +131,17 @@ class Pkcs11Key:
         return self._public
 
     def sign(self, message: bytes) -> bytes:
-        exceptions = pkcs11_library().exceptions
         with self._lock:
             try:
                 return self._sign_once(message)
-            except _reopenable(exceptions):
+            except self._reopenable:
                 pass  # the session or handle is gone (a token put back in): open it again
-            except exceptions.PKCS11Error as exc:
+            except self._token_error as exc:
                 raise self._failed(exc) from None
             try:
                 self._session, self._key = self._reopen()
                 return self._sign_once(message)
-            except exceptions.PKCS11Error as exc:
+            except self._token_error as exc:
                 raise self._failed(exc) from None
 
     def _sign_once(self, message: bytes) -> bytes:

@@ -28,6 +28,7 @@ __all__ = [
     "key_ids",
     "may_have_acted",
     "new_keys_named",
+    "the_new_key",
 ]
 
 #: The time every clean-up call (a listing, a delete) may take, retries included.
@@ -70,6 +71,17 @@ def key_ids(api: ApiKeysApi) -> frozenset[str] | None:
         return frozenset(key.api_key_id for key in api.get_api_keys().api_keys)
     except KalshiError:
         return None
+
+
+def the_new_key(api: ApiKeysApi, name: str, before: frozenset[str] | None) -> str | None:
+    """After a createApiKey whose answer was lost: the ID of the one key named ``name`` made
+    since ``before`` was listed, looked for with time of its own; None if there is not exactly
+    one, or the keys cannot be listed."""
+    if before is None:
+        return None
+    with cleanup_api(api) as cleanup:
+        found = new_keys_named(cleanup, name, before)
+    return found[0] if found is not None and len(found) == 1 else None
 
 
 def new_keys_named(api: ApiKeysApi, name: str, before: frozenset[str]) -> list[str] | None:

@@ -10,33 +10,25 @@ import json
 import shlex
 from collections.abc import Mapping
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi
 from kalshi_api_keys_client.models import CreateApiKeyRequest
 
 from .._credentials import AskPin
 from .._errors import KalshiError, PermissionDeniedError
+from .._keypairs import public_pem
 from .._keyspec import KeySpec
 from .._keytypes import KeyType
 from .._newkey import describe_failure, warning_of
 from .._pkcs11 import Pkcs11Key
 from .._pkcs11keygen import make_token_key
 from .._pkcs11uri import Pkcs11Uri
-from .._recovery import cleanup_api, key_ids, may_have_acted, new_keys_named
+from .._recovery import key_ids, may_have_acted, the_new_key
 from ._commands import CREATE_FORBIDDEN, say_warning
 from ._console import CommandError, Console, safe
 from ._session import Connection
 
 __all__ = ["describe_token_key", "keygen_in_token", "register_in_token", "report_token_key"]
-
-
-def _public_pem(key: Pkcs11Key) -> str:
-    return (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode("ascii")
-    )
 
 
 def describe_token_key(key: Pkcs11Key) -> str:
@@ -76,7 +68,7 @@ def register_in_token(
     """
     before = key_ids(api)
     body = CreateApiKeyRequest(
-        name=spec.name, public_key=_public_pem(key), scopes=spec.wire_scopes(),
+        name=spec.name, public_key=public_pem(key).decode("ascii"), scopes=spec.wire_scopes(),
         **spec.wire_binding(),
     )  # fmt: skip
     try:
@@ -89,13 +81,10 @@ def register_in_token(
     except (KalshiError, KeyboardInterrupt) as exc:
         if not may_have_acted(exc):
             raise
-        found = None
-        if before is not None:
-            with cleanup_api(api) as cleanup:
-                found = new_keys_named(cleanup, spec.name, before)
-        if found is not None and len(found) == 1:
+        found = the_new_key(api, spec.name, before)
+        if found is not None:
             console.say(f"the answer was lost ({describe_failure(exc)}); found the new key")
-            return found[0], None
+            return found, None
         raise CommandError(
             f"createApiKey's answer was lost ({describe_failure(exc)}) and Kalshi may have made "
             f"the key. Its private half stays in {key.uri.described()}. Run 'kalshi-keys list': "
