@@ -128,8 +128,8 @@ def _review(merger: Merger, stale: Sequence[str], entry: str, changed: Sequence[
     else:
         lines.append("  1. nothing new to describe in openapi.yaml")
     lines.append("  2. a new response property must be produced by the fake exchange "
-                 "(auth_ext/kalshi_auth/testing/): tests/test_exchange_covers_spec.py names any "
-                 "it never sends")  # fmt: skip
+                 "(auth_ext/kalshi_auth/testing/): tests/exchange/test_exchange_covers_spec.py "
+                 "names any it never sends")  # fmt: skip
     lines.append("  3. edit the CHANGELOG.md draft above into the release note")
     return "\n".join(lines)
 

@@ -4,7 +4,7 @@ The spec version has one source, ``info.version`` in openapi.yaml. The package v
 description are derived from it at build time (``hatch_build.py``); what cannot be derived (the
 constant ``kalshi-keys --version`` prints without importlib.metadata, the prose that names the
 spec) is listed here, so ``make spec-update`` rewrites each and
-``tests/test_packaging.py`` fails naming the file when one is left behind.
+``tests/generation/test_packaging.py`` fails naming the file when one is left behind.
 """
 
 from __future__ import annotations

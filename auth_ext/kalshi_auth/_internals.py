@@ -2,7 +2,7 @@
 
 Checked against httpx2 2.16.2, httpcore2 2.16.2 and aiohttp 3.14.5 (the pins in
 requirements/dev.txt). Each use is here for a measured or required reason, and
-``tests/test_internals.py`` fails loudly if any of them disappears: run it first after
+``tests/unit/test_internals.py`` fails loudly if any of them disappears: run it first after
 upgrading one of these libraries. Nothing else in kalshi_auth touches a private name.
 """
 

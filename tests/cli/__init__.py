@@ -1,0 +1,1 @@
+"""kalshi-keys, command by command, against the fake exchange."""

@@ -1,0 +1,1 @@
+"""Tests of single modules, in-process: no server, no subprocess where avoidable."""
