@@ -199,12 +199,14 @@ def _apply(
         if f"## {version} " not in new_changelog:
             new_changelog = _with_changelog_entry(new_changelog, version, entry)
             _write(changelog, new_changelog)
-    except (GeneratorError, OSError) as exc:
+    except BaseException as exc:  # anything, Ctrl-C included: put every file back first
         for path, text in originals.items():
             _write(path, text)
         if regenerate:
             shutil.rmtree(package, ignore_errors=True)
             shutil.copytree(before, package)
+        if not isinstance(exc, GeneratorError | OSError):
+            raise
         print(f"spec-update: error: {exc}\nevery file is as it was before this run.",
               file=sys.stderr)  # fmt: skip
         return 1
