@@ -1,4 +1,5 @@
-"""kalshi-keys and the 3.34.0 facts: FCM subtrader binding, Kalshi's warnings, write::fcm_risk."""
+"""kalshi-keys and FCM subtraders (cli/_commands, _parser): binding, Kalshi's warnings,
+write::fcm_risk. The exchange's side is tests/exchange/test_exchange_subtraders.py."""
 
 from __future__ import annotations
 

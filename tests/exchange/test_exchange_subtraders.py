@@ -1,4 +1,7 @@
-"""The fake exchange's 3.34.0 rules, over real HTTP: FCM subtrader binding, warnings, 409s."""
+"""The fake exchange's FCM subtrader rules (_exchange), over real HTTP: binding, warnings, 409s.
+
+The rest of the fake exchange is tests/exchange/test_exchange.py; the CLI's side of
+subtraders, tests/cli/test_cli_subtraders.py."""
 
 from __future__ import annotations
 
