@@ -80,6 +80,15 @@ def ed25519_private_pem() -> str:
     )
 
 
+def ed25519_pem() -> bytes:
+    """A fresh Ed25519 private key as PEM bytes, for a client that never reaches a server."""
+    return ed25519_private_pem().encode()
+
+
+#: A base URL for clients whose transport answers in-process (httpx2.MockTransport).
+BASE = "https://kalshi.test/trade-api/v2"
+
+
 def public_pem(key: rsa.RSAPrivateKey) -> bytes:
     return key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo

@@ -1,100 +1,69 @@
-"""Unit tests of ``kalshi_auth._admission``: a slot is given back exactly once, by one context.
+"""The admission limiter in signed clients over loopback (``_admission``): a request is signed only
+once a connection is its own, and a wait for one honours the pool timeout.
 
-Through real clients and servers (pool timeouts, streams, 1000 concurrent calls) the limiter
-is tested in ``test_client.py``, ``test_lean_client.py`` and ``test_async_transports.py``.
+The slots themselves: tests/unit/test_admission.py. The async transports' limits:
+test_async_transports.py; slots given back after failed calls: test_http.py; 1000 concurrent
+calls: test_end_to_end.py.
 """
 
 from __future__ import annotations
 
-import asyncio
+import threading
 
 import httpx2
 import pytest
-from kalshi_auth._admission import AsyncSlots, SyncSlots, pool_limit
+from kalshi_api_keys_client.api.api_keys import ApiKeysApi
+from kalshi_auth import KalshiClient, KalshiTimeoutError, RetryPolicy, signed_client
+from kalshi_auth.testing import FakeExchange
 
-REQUEST = httpx2.Request("GET", "https://kalshi.test/", extensions={"timeout": {"pool": 0.01}})
-
-
-def streamed() -> httpx2.Response:
-    return httpx2.Response(200, stream=httpx2.ByteStream(b"body"), request=REQUEST)
+from ..conftest import SlowExchange
 
 
-def test_a_slot_is_given_back_on_leaving_even_after_an_error() -> None:
-    slots = SyncSlots(1)
-    with slots.held(REQUEST), pytest.raises(httpx2.PoolTimeout), slots.held(REQUEST):
-        pass  # the only slot is taken
-    with pytest.raises(ValueError), slots.held(REQUEST):
-        raise ValueError
-    with slots.held(REQUEST):  # free again
-        pass
+def _one_slot_client(slow: tuple[FakeExchange, str, bytes], pool: float) -> KalshiClient:
+    exchange, base_url, pem = slow
+    return signed_client(
+        api_key_id=exchange.keys[0].api_key_id, private_key_pem=pem, base_url=base_url,
+        timeout=httpx2.Timeout(10.0, pool=pool), retry=RetryPolicy(max_retries=0),
+        httpx_args={"transport": httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=1))},
+    )  # fmt: skip
 
 
-def test_a_kept_slot_is_given_back_when_the_stream_closes() -> None:
-    slots = SyncSlots(1)
-    with slots.held(REQUEST) as hold:
-        response = hold.keep_for(streamed())
-    with pytest.raises(httpx2.PoolTimeout), slots.held(REQUEST):
-        pass
-    assert response.read() == b"body"
-    response.close()
-    with slots.held(REQUEST):
-        pass
+def test_the_slot_count_comes_from_a_custom_transports_pool(
+    slow: tuple[FakeExchange, str, bytes],
+) -> None:
+    """Failed before: the slot count ignored a custom transport's pool, so a request was signed
+    while it still waited for a connection."""
+    with _one_slot_client(slow, pool=10.0) as client:
+        threads = [threading.Thread(target=ApiKeysApi(client).get_api_keys) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    first, second = sorted(r.timestamp_ms or 0 for r in slow[0].requests)
+    assert second - first >= 350  # the second was signed only once the first was done
 
 
-def test_async_slots_behave_alike() -> None:
-    async def run() -> None:
-        slots = AsyncSlots(1)
-        async with slots.held(REQUEST) as hold:
-            response = hold.keep_for(streamed())
-        with pytest.raises(httpx2.PoolTimeout):
-            async with slots.held(REQUEST):
-                pass
-        await response.aread()
-        await response.aclose()
-        with pytest.raises(ValueError):
-            async with slots.held(REQUEST):
-                raise ValueError
-        async with slots.held(REQUEST):
-            pass
-
-    asyncio.run(run())
+def test_waiting_for_a_slot_honours_the_pool_timeout(slow: tuple[FakeExchange, str, bytes]) -> None:
+    """Failed before: waiting for a slot ignored the pool timeout and could wait for ever."""
+    exchange = slow[0]
+    assert isinstance(exchange, SlowExchange)
+    with _one_slot_client(slow, pool=0.1) as client:
+        busy = threading.Thread(target=ApiKeysApi(client).get_api_keys)
+        busy.start()
+        assert exchange.entered.wait(10)  # the only slot is taken for the next 0.4 s
+        with pytest.raises(KalshiTimeoutError, match="free connection"):
+            ApiKeysApi(client).get_api_keys()
+        busy.join()
 
 
-def test_no_limit_means_no_waiting() -> None:
-    slots = SyncSlots(None)
-    with slots.held(REQUEST), slots.held(REQUEST):
-        pass
-
-
-def test_the_limit_is_the_pool_that_will_really_be_used() -> None:
-    assert pool_limit({}) == 100
-    assert pool_limit({"limits": httpx2.Limits(max_connections=3)}) == 3
-    transport = httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=5))
-    assert pool_limit({"transport": transport, "limits": httpx2.Limits(max_connections=3)}) == 5
-    mounted = {"all://": httpx2.HTTPTransport(limits=httpx2.Limits(max_connections=2))}
-    assert pool_limit({"mounts": mounted}) == 2  # a mount may serve the API's host
-    assert pool_limit({"mounts": mounted, "limits": httpx2.Limits(max_connections=1)}) == 1
-    assert pool_limit({"mounts": {"all://": None}, "limits": httpx2.Limits()}) is None
-
-
-def test_a_stream_already_read_and_closed_gives_its_slot_back_at_once() -> None:
-    """Failed before: a response hook that read a streamed body (as httpx2's docs advise)
-    closed it before keep_for wrapped it, so the slot was never given back."""
-    slots = SyncSlots(1)
-    with slots.held(REQUEST) as hold:
-        response = streamed()
-        response.read()  # what the hook did
-        hold.keep_for(response)
-    with slots.held(REQUEST):  # free again
-        pass
-
-    async def run() -> None:
-        async_slots = AsyncSlots(1)
-        async with async_slots.held(REQUEST) as hold:
-            response = streamed()
-            await response.aread()
-            hold.keep_for(response)
-        async with async_slots.held(REQUEST):
-            pass
-
-    asyncio.run(run())
+def test_a_streamed_response_holds_its_slot_until_closed(
+    slow: tuple[FakeExchange, str, bytes],
+) -> None:
+    """Failed before: a streamed response gave its slot back before it was closed."""
+    with _one_slot_client(slow, pool=0.2) as client:
+        http = client.get_httpx_client()
+        with http.stream("GET", "/api_keys") as streamed:
+            assert streamed.status_code == 200
+            with pytest.raises(KalshiTimeoutError):
+                http.get("/api_keys")
+        assert http.get("/api_keys").status_code == 200

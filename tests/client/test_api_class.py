@@ -6,10 +6,13 @@ import asyncio
 import inspect
 import logging
 import typing
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from kalshi_api_keys_client import AuthenticatedClient
 from kalshi_api_keys_client.api.api_keys import (
     ApiKeysApi,
@@ -30,12 +33,13 @@ from kalshi_api_keys_client.models import (
 from kalshi_auth import (
     KalshiClient,
     NotFoundError,
+    ResponseFormatError,
     RetryPolicy,
     UnexpectedStatusError,
     signed_client,
 )
 
-from ..conftest import Exchange, public_pem
+from ..conftest import BASE, Exchange, ed25519_pem, public_pem
 
 MODULES = {
     "get_api_keys": get_api_keys,
@@ -78,7 +82,6 @@ def test_the_whole_lifecycle_sync(live: Exchange) -> None:
     assert [k.api_key_id for k in listed.api_keys] == [live.key.api_key_id]  # no narrowing
     generated = api.generate_api_key(GenerateApiKeyRequest(name="gen", key_type="ed25519"))
     assert generated.key_type == "ed25519" and generated.private_key
-    from cryptography.hazmat.primitives.asymmetric import rsa
 
     local = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     created = api.create_api_key(
@@ -120,8 +123,6 @@ def _answering(status: int, content: bytes = b"", *, signed: bool) -> Authentica
             token="t",
             httpx_args={"transport": transport},
         )
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ed25519
 
     pem = ed25519.Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -206,7 +207,6 @@ _WRONG_SHAPES = {
 def test_a_success_answer_of_the_wrong_shape_raises_typed(
     body: bytes, variant: str, pkcs1_pem: bytes
 ) -> None:
-    from kalshi_auth import ResponseFormatError
 
     answer = httpx2.Response(200, content=body, headers={"Content-Type": "application/json"})
     transport = httpx2.MockTransport(lambda request: answer)
@@ -227,7 +227,6 @@ def test_a_success_answer_of_the_wrong_shape_raises_typed(
 
 
 def test_a_generated_key_answer_missing_its_private_key_names_the_field(pkcs1_pem: bytes) -> None:
-    from kalshi_auth import ResponseFormatError
 
     body = b'{"api_key_id": "k2", "private_key_renamed": "x"}'
     answer = httpx2.Response(201, content=body, headers={"Content-Type": "application/json"})
@@ -252,3 +251,30 @@ def test_a_plain_generated_client_gets_the_generators_error_for_a_wrong_shape() 
     )
     with pytest.raises(UnexpectedStatus):
         ApiKeysApi(plain).get_api_keys()
+
+
+@pytest.mark.parametrize(("status", "call"), [
+    (202, lambda c: get_api_keys.sync(client=c)),
+    (200, lambda c: generate_api_key.sync(client=c, body=GenerateApiKeyRequest(name="n"))),
+    (200, lambda c: delete_api_key.sync("k", client=c)),
+], ids=["list-202", "generate-200", "delete-200"])  # fmt: skip
+def test_an_undocumented_2xx_from_the_free_functions_raises_too(
+    status: int, call: Callable[[KalshiClient], object]
+) -> None:
+    """Failed before: the free functions returned None for a 2xx the spec does not document, where
+    ApiKeysApi raised."""
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(status, json={"api_keys": [], "api_key_id": "k", "private_key": "p"})
+
+    client = signed_client(
+        api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE,
+        httpx_args={"transport": httpx2.MockTransport(answer)},
+    )  # fmt: skip
+    with pytest.raises(UnexpectedStatusError, match=str(status)):
+        call(client)
+    opted_out = signed_client(
+        api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE, raise_on_error=False,
+        httpx_args={"transport": httpx2.MockTransport(answer)},
+    )  # fmt: skip
+    assert call(opted_out) is None  # the generated behaviour, as documented

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
-from kalshi_api_keys_client.api.api_keys import get_api_keys
-from kalshi_api_keys_client.models import GetApiKeysResponse
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from kalshi_api_keys_client.api.api_keys import (
+    generate_api_key,
+    get_api_keys,
+)
+from kalshi_api_keys_client.models import GenerateApiKeyRequest, GetApiKeysResponse
 from kalshi_auth import (
     ENVIRONMENTS,
     AuthenticationError,
@@ -16,11 +21,12 @@ from kalshi_auth import (
     KalshiAuth,
     KalshiClient,
     KalshiSigner,
+    UnexpectedStatusError,
     signed_client,
 )
 from kalshi_auth.testing import FakeExchange, mock_transport, serve
 
-from ..conftest import Exchange
+from ..conftest import BASE, Exchange, ed25519_pem
 
 
 def base_url_of(client: KalshiClient) -> str:
@@ -187,9 +193,6 @@ def test_an_undocumented_2xx_under_a_percent_encoded_base_path_still_raises(
     """Failed before: the documented-status table was keyed on the decoded path, so under
     ``/kalshi%20prod`` no operation matched and a 200 for generate came back as ``None``."""
     import httpx2
-    from kalshi_api_keys_client.api.api_keys import generate_api_key
-    from kalshi_api_keys_client.models import GenerateApiKeyRequest
-    from kalshi_auth import UnexpectedStatusError
 
     answer = httpx2.Response(200, json={"api_key_id": "k2", "private_key": "x"})
     client = signed_client(
@@ -200,3 +203,53 @@ def test_an_undocumented_2xx_under_a_percent_encoded_base_path_still_raises(
     )
     with pytest.raises(UnexpectedStatusError):
         generate_api_key.sync(client=client, body=GenerateApiKeyRequest(name="n"))
+
+
+@pytest.mark.parametrize("name", ["base_url", "verify", "headers", "auth", "follow_redirects"])
+def test_httpx_args_cannot_override_what_signed_client_controls(name: str) -> None:
+    """Failed before: httpx_args could replace the base URL, TLS verification, headers, auth or
+    redirects that signed_client had checked."""
+    with pytest.raises(ConfigurationError, match=name):
+        signed_client(api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE,
+                      httpx_args={name: None})  # fmt: skip
+
+
+def test_signing_cannot_be_dropped_by_replacing_the_httpx_client() -> None:
+    """Failed before: set_httpx_client / set_async_httpx_client silently dropped signing, retries
+    and typed errors."""
+    client = signed_client(api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE)
+    with pytest.raises(ConfigurationError, match="drop signing"):
+        client.set_httpx_client(httpx2.Client())
+    with pytest.raises(ConfigurationError, match="drop signing"):
+        client.set_async_httpx_client(httpx2.AsyncClient())
+
+
+@pytest.mark.parametrize("extra", [{"private_key_password": "pw"}, {"clock": lambda: 0.0},
+                                   {"environ": {}}, {"api_key_id": "k"}])  # fmt: skip
+def test_arguments_that_would_be_ignored_next_to_auth_are_refused(extra: dict[str, Any]) -> None:
+    """Failed before: a password, clock, environ or key ID next to a ready auth was silently
+    ignored."""
+    auth = KalshiAuth(KalshiSigner("k", ed25519.Ed25519PrivateKey.generate()))
+    with pytest.raises(ConfigurationError, match="would be ignored"):
+        signed_client(auth=auth, base_url=BASE, **extra)
+
+
+def test_closing_closes_both_httpx_clients() -> None:
+    """Failed before: closing the client left its async httpx client open, and there was no
+    close() / aclose()."""
+    client = signed_client(api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE)
+    sync_http, async_http = client.get_httpx_client(), client.get_async_httpx_client()
+    with client:
+        pass
+    assert sync_http.is_closed and async_http.is_closed
+
+    other = signed_client(api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE)
+    pair = other.get_httpx_client(), other.get_async_httpx_client()
+
+    async def close_in_a_loop() -> None:
+        with pytest.raises(ConfigurationError, match="aclose"):
+            other.close()
+        await other.aclose()
+
+    asyncio.run(close_in_a_loop())
+    assert all(h.is_closed for h in pair)

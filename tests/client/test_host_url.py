@@ -1,5 +1,5 @@
 """Which host a client talks to (_settings.host_url, and kalshi-keys' Connection): an argument,
-else KALSHI_BASE_URL, else production. Malformed URLs are tests/client/test_hardening.py's."""
+else KALSHI_BASE_URL, else production. Malformed URLs: tests/unit/test_settings.py."""
 
 from __future__ import annotations
 

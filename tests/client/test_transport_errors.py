@@ -11,13 +11,23 @@ import socket
 import threading
 from collections.abc import Iterator
 
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from kalshi_api_keys_client.api.api_keys import ApiKeysApi, AsyncApiKeysApi
-from kalshi_auth import KalshiConnectionError, KalshiError, RetryPolicy, signed_client
+from kalshi_api_keys_client.api.api_keys import (
+    ApiKeysApi,
+    AsyncApiKeysApi,
+)
+from kalshi_auth import (
+    KalshiConnectionError,
+    KalshiError,
+    ResponseFormatError,
+    RetryPolicy,
+    signed_client,
+)
 
-from ..conftest import Exchange
+from ..conftest import BASE, Exchange, ed25519_pem
 
 LEAKED = (
     ed25519.Ed25519PrivateKey.generate()
@@ -141,3 +151,43 @@ def test_https_to_a_plain_http_port_says_so_instead_of_an_openssl_code(live: Exc
     assert "does not speak https on that port" in str(err.value)
     assert "use http:// in base_url" in str(err.value)
     assert_clean(err.value)
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "error"),
+    [
+        ({"Content-Encoding": "gzip"}, b"not gzip at all", ResponseFormatError),
+        ({"Content-Type": "text/html"}, b"<html>login</html>", ResponseFormatError),
+        ({"Content-Type": "application/json"}, b'{"api_keys": []}', None),
+        ({"Content-Type": "application/json"}, b'{"api_k', ResponseFormatError),
+    ],
+    ids=["bad-gzip", "captive-portal", "fine", "cut-off"],
+)
+def test_unreadable_success_bodies_are_typed(
+    headers: dict[str, str], body: bytes, error: type[KalshiError] | None
+) -> None:
+    """Failed before: bad gzip, an HTML page or a cut-off body on a 2xx escaped as a bare httpx or
+    json exception."""
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers=headers, stream=httpx2.ByteStream(body))
+
+    client = signed_client(
+        api_key_id="k", private_key_pem=ed25519_pem(), base_url=BASE,
+        httpx_args={"transport": httpx2.MockTransport(answer)},
+    )  # fmt: skip
+    if error is None:
+        assert ApiKeysApi(client).get_api_keys().api_keys == []
+        return
+    with pytest.raises(error):
+        ApiKeysApi(client).get_api_keys()
+
+
+def test_connection_messages_carry_no_query(live: Exchange) -> None:
+    """Failed before: a connection error's message quoted the URL with its query."""
+    with signed_client(
+        api_key_id=live.key.api_key_id, private_key_pem=live.pem,
+        base_url="http://127.0.0.1:9/trade-api/v2", retry=RetryPolicy(max_retries=0),
+    ) as client, pytest.raises(KalshiConnectionError) as err:  # fmt: skip
+        ApiKeysApi(client).get_api_keys(fcm_subtrader_id="u1_queryvalue")
+    assert "queryvalue" not in str(err.value) and "/trade-api/v2/api_keys" in str(err.value)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import json
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kalshi_api_keys_client.api.api_keys import (
+    ApiKeysApi,
     create_api_key,
     delete_api_key,
     generate_api_key,
@@ -22,17 +25,27 @@ from kalshi_api_keys_client.models import CreateApiKeyRequest, GenerateApiKeyReq
 from kalshi_auth import (
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     ConflictError,
+    InvalidRequestError,
     KalshiAPIError,
     KalshiClient,
+    KalshiConnectionError,
     KalshiError,
+    KalshiTimeoutError,
+    KeyLoadError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseFormatError,
     RetryPolicy,
     ServerError,
+    UnexpectedStatusError,
     signed_client,
 )
+from kalshi_auth._files import FileExistsRefusedError
+
+from ..conftest import ed25519_pem
 
 
 def nested(code: str, details: str) -> bytes:
@@ -225,3 +238,70 @@ def test_non_standard_status_raises_even_when_opted_out() -> None:
     # The generated code cannot represent 520 (HTTPStatus(520) raises ValueError).
     with pytest.raises(ServerError):
         get_api_keys.sync_detailed(client=client_answering(520, HTML, raise_on_error=False))
+
+
+def _examples() -> list[KalshiError]:
+    return [
+        KalshiError("plain"),
+        ConfigurationError("bad config"),
+        KeyLoadError("invalid_key_id", "bad id"),
+        KalshiConnectionError("refused"),
+        KalshiTimeoutError("slow"),
+        InvalidRequestError("illegal"),
+        ResponseFormatError("html"),
+        NotFoundError(
+            status_code=404,
+            method="DELETE",
+            path="/p",
+            code="not_found",
+            message="gone",
+            body=b"{}",
+            hint="h",
+        ),
+        AuthenticationError(status_code=401, method="GET", path="/p", details="NOT_FOUND"),
+        ConflictError(status_code=409, method="POST", path="/p"),
+        UnexpectedStatusError(status_code=200, method="DELETE", path="/p", body=b"{}"),
+        KalshiAPIError(status_code=418, method="GET", path="/p"),
+        FileExistsRefusedError("exists"),
+    ]
+
+
+@pytest.mark.parametrize("error", _examples(), ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "clone", [lambda e: pickle.loads(pickle.dumps(e)), copy.copy, copy.deepcopy],
+    ids=["pickle", "copy", "deepcopy"],
+)  # fmt: skip
+def test_every_exception_survives_pickle_and_copy(
+    error: KalshiError, clone: Callable[[KalshiError], KalshiError]
+) -> None:
+    """Failed before: exceptions with keyword-only fields could not be unpickled or copied."""
+    again = clone(error)
+    assert type(again) is type(error)
+    assert str(again) == str(error) and again.args == error.args
+    assert vars(again) == vars(error)
+    if isinstance(error, AuthenticationError):
+        assert isinstance(again, AuthenticationError) and again.cause == "unknown_key"
+
+
+def _raise_in_worker() -> None:
+    raise NotFoundError(status_code=404, method="DELETE", path="/api_keys/x", code="not_found")
+
+
+def test_an_exception_crosses_a_process_pool() -> None:
+    """Failed before: the worker's NotFoundError could not be unpickled, so the pool broke instead
+    of re-raising it."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as pool, pytest.raises(NotFoundError) as err:
+        pool.submit(_raise_in_worker).result(timeout=60)
+    assert (err.value.status_code, err.value.code) == (404, "not_found")
+
+
+def test_a_base_url_without_trade_api_v2_gets_a_hint() -> None:
+    """Failed before: a base_url without /trade-api/v2 gave bare 404s with no hint."""
+    client = signed_client(
+        api_key_id="k", private_key_pem=ed25519_pem(), base_url="https://kalshi.test",
+        httpx_args={"transport": httpx2.MockTransport(lambda r: httpx2.Response(404))},
+    )  # fmt: skip
+    with pytest.raises(NotFoundError, match="base_url should end with it"):
+        ApiKeysApi(client).get_api_keys()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from kalshi_auth import KalshiError
+from kalshi_auth import (
+    KalshiError,
+)
 from kalshi_auth._files import FileExistsRefusedError, check_writable, write_secret_file
 
 
@@ -72,8 +78,6 @@ def test_read_key_file_never_hangs_on_what_never_ends_or_never_starts(
 
 def test_read_key_file_reads_a_pipe_with_a_writer(tmp_path: Path) -> None:
     """What `--key-file <(pass show kalshi)` gives: a pipe whose writer is still writing."""
-    import threading
-    import time
 
     from kalshi_auth._files import read_key_file
 
@@ -94,3 +98,52 @@ def test_read_key_file_reads_a_pipe_with_a_writer(tmp_path: Path) -> None:
         assert read_key_file(fifo) == b"first half, second half"
     finally:
         thread.join()
+
+
+@pytest.mark.parametrize("dangling", [True, False])
+def test_a_symlink_at_the_target_is_refused_not_followed(tmp_path: Path, dangling: bool) -> None:
+    """Failed before: a symlink planted at the target was followed and written through."""
+    elsewhere = tmp_path / "elsewhere.pem"
+    if not dangling:
+        elsewhere.write_bytes(b"keep me")
+    (tmp_path / "key.pem").symlink_to(elsewhere)
+    with pytest.raises(FileExistsRefusedError, match="symbolic link"):
+        write_secret_file(tmp_path / "key.pem", b"secret")
+    assert elsewhere.exists() is not dangling
+    if not dangling:
+        assert elsewhere.read_bytes() == b"keep me"
+
+
+def test_without_hard_links_the_file_is_still_written_safely(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failed before: without hard links the key could not be saved. Such a file system cannot be
+    made here, so os.link is made to fail as it does on one."""
+
+    def no_links(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = write_secret_file(tmp_path / "key.pem", b"secret")
+    assert target.read_bytes() == b"secret"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["key.pem"]
+    with pytest.raises(FileExistsRefusedError):
+        write_secret_file(tmp_path / "key.pem", b"other")
+    assert target.read_bytes() == b"secret"
+
+
+def test_the_directory_is_synced_after_the_key_is_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failed before: the directory was not synced, so a saved key could vanish in a power loss."""
+    synced: list[bool] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_secret_file(tmp_path / "key.pem", b"secret")
+    assert synced == [False, True]  # the file's data, then the directory entry

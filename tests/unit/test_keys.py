@@ -1,4 +1,7 @@
-"""Key loading: every format that should load does; every way to fail has its own KeyLoadError."""
+"""Key loading: every format that should load does; every way to fail has its own KeyLoadError.
+
+Which key a client picks from its arguments and the environment: tests/client/test_credentials.py.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Retries: GET/DELETE retried with fresh signatures and bounded backoff; POST never."""
+"""Retries (``_retry``): GET/DELETE retried with fresh signatures and bounded backoff; POST never.
+
+After a lost answer (a retry that finds its work done, Retry-After, a POST never repeated):
+tests/client/test_retries.py.
+"""
 
 from __future__ import annotations
 

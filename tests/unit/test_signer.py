@@ -1,7 +1,8 @@
 """KalshiSigner and KalshiAuth: verified signatures over exactly the right bytes.
 
-Unit tests drive the auth generator by hand (as httpx2's own tests do); test_client.py and
-test_end_to_end.py cover the same objects through real sync and async clients.
+Unit tests drive the auth generator by hand (as httpx2's own tests do); tests/client/test_auth.py
+(KalshiAuth in a user's own httpx2 client), test_client.py and test_end_to_end.py cover the same
+objects through real sync and async clients.
 """
 
 from __future__ import annotations
