@@ -10,9 +10,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
 from kalshi_api_keys_client.api.api_keys import ApiKeysApi, get_api_keys
 from kalshi_api_keys_client.models import GetApiKeysResponse
-from kalshi_auth import AuthenticationError, KalshiClient, RetryPolicy, signed_client
+from kalshi_auth import (
+    AuthenticationError,
+    KalshiClient,
+    RetryPolicy,
+    load_private_key,
+    signed_client,
+)
+from kalshi_auth._signingkey import PublicKey
 from kalshi_auth.cli import main
 from kalshi_auth.cli._console import Console
 from kalshi_auth.testing import FakeExchange, FakeKey, FakeResponse, UsageTier, serve
@@ -183,6 +191,18 @@ def assert_no_secrets(text: str, *pems: bytes) -> None:
 
 def files_in(directory: Path) -> set[str]:
     return {p.name for p in directory.iterdir()}
+
+
+def new_keys(shell: Shell) -> list[FakeKey]:
+    """The keys on the shell's exchange apart from the one it signs with."""
+    return [k for k in shell.exchange.keys if k.api_key_id != shell.key.api_key_id]
+
+
+def same_key(private_file: Path, public: PublicKey) -> bool:
+    """Whether the private key in ``private_file`` is the other half of ``public``."""
+    spki = serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    mine = load_private_key(private_file).public_key().public_bytes(*spki)
+    return mine == public.public_bytes(*spki)
 
 
 #: A gateway's answer after Kalshi acted on the request (its own answer lost).

@@ -169,6 +169,15 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shell]:
 _HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
 
 
+@pytest.fixture
+def silent_port() -> Iterator[str]:
+    """A base URL on a loopback port that takes connections (into its backlog), never answering."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/trade-api/v2"
+
+
 @pytest.fixture(params=["headers", "body"])
 def trickling(request: pytest.FixtureRequest) -> Iterator[str]:
     """A loopback server that answers every request one byte every 50 ms, never finishing:

@@ -584,15 +584,6 @@ def test_unknown_key_advice_names_the_other_environment() -> None:
 
 
 @pytest.fixture
-def silent_server() -> Iterator[str]:
-    """A loopback port that accepts connections and never answers."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/trade-api/v2"
-
-
-@pytest.fixture
 def hang_up_server() -> Iterator[str]:
     """A loopback server that reads each request and closes the connection unanswered."""
     listener = socket.socket()
@@ -618,9 +609,9 @@ def hang_up_server() -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def test_a_hung_server_gives_a_clear_timeout(shell: Shell, silent_server: str) -> None:
+def test_a_hung_server_gives_a_clear_timeout(shell: Shell, silent_port: str) -> None:
     started = time.monotonic()
-    result = shell.run("list", "--base-url", silent_server, "--timeout", "0.2")
+    result = shell.run("list", "--base-url", silent_port, "--timeout", "0.2")
     assert result.code == EXIT_ERROR
     assert "timed out" in result.err and "Traceback" not in result.err
     assert time.monotonic() - started < 30  # bounded by timeout x retries, never a hang

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from kalshi_auth.cli import main
+from kalshi_auth.cli import EXIT_ERROR, main
 from kalshi_auth.cli._console import Console
 from kalshi_auth.testing import FakeExchange, serve
 
+from ..cli_support import Shell
 from ..conftest import public_pem
 
 
@@ -82,3 +83,14 @@ def test_timeout_bounds_a_command_against_a_trickling_server(
     assert not thread.is_alive(), "kalshi-keys outlived its --timeout"
     assert codes == [1], err.getvalue()
     assert "timed out" in err.getvalue() or "ran out" in err.getvalue()
+
+
+def test_timeout_bounds_the_whole_command_retries_included(shell: Shell, silent_port: str) -> None:
+    """Failed before: --timeout bounded each attempt, so with retries a command took three times
+    as long."""
+    started = time.monotonic()
+    result = shell.run("list", "--base-url", silent_port, "--timeout", "1")
+    elapsed = time.monotonic() - started
+    assert result.code == EXIT_ERROR and "Traceback" not in result.err
+    # 1 s in all; per attempt it would be 3 attempts of 1 s plus backoff, over 3 s.
+    assert elapsed < 2.9, elapsed

@@ -1,4 +1,7 @@
-"""make_api_key and its two ways (register, generate): no key is lost or orphaned at any step."""
+"""make_api_key and its two ways (register, generate): no key is lost or orphaned at any step.
+
+The same promise through kalshi-keys, Ctrl-C at each step: tests/cli/test_cli_interrupts.py.
+"""
 
 from __future__ import annotations
 

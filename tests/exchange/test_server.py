@@ -8,8 +8,11 @@ import sys
 import textwrap
 from collections.abc import Iterator
 
+import httpx2
 import pytest
 from kalshi_auth.testing import FakeExchange, RunningExchange, serve
+
+from ..cli_support import Shell
 
 
 @pytest.fixture
@@ -100,3 +103,24 @@ def test_a_server_left_open_does_not_hang_an_exiting_interpreter() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("http://127.0.0.1:")
+
+
+def test_the_fake_reads_chunked_bodies_and_refuses_other_methods_in_json(shell: Shell) -> None:
+    """Failed before: a chunked body was not read, and TRACE got the HTTP server's HTML 501."""
+    from kalshi_auth import KalshiAuth
+
+    auth = KalshiAuth.from_pem(shell.key.api_key_id, shell.key_file.read_bytes())
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": "chunked",'
+        yield b' "scopes": ["read"]}'
+
+    with httpx2.Client(auth=auth) as http:
+        made = http.post(shell.base_url + "/api_keys/generate", content=chunks())
+        assert made.request.headers.get("Transfer-Encoding") == "chunked"
+        assert made.status_code == 201, made.text
+        for method in ("TRACE", "OPTIONS", "PUT"):
+            refused = http.request(method, shell.base_url + "/api_keys")
+            assert refused.status_code == 405 and refused.json()["code"] == "method_not_allowed"
+        head = http.head(shell.base_url + "/api_keys")
+        assert head.status_code == 405 and head.content == b""

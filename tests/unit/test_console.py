@@ -1,7 +1,7 @@
 """The CLI's one terminal writer (``cli/_console.py``): escaped, scrubbed, encodable.
 
 That no command prints any other way is checked in ``test_layout.py``; what the commands
-print is in ``test_cli*.py``.
+print is in ``test_cli*.py``, failures and server text in tests/cli/test_cli_output.py.
 """
 
 from __future__ import annotations

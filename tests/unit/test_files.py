@@ -1,4 +1,7 @@
-"""Secret files: written atomically with mode 0600, never over an existing file unless asked."""
+"""Secret files: written atomically with mode 0600, never over an existing file unless asked.
+
+Through kalshi-keys (symlinked outputs, keygen's pairs): tests/cli/test_cli_keyfiles.py.
+"""
 
 from __future__ import annotations
 
