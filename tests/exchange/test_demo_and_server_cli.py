@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import socket
 import stat
 import subprocess
@@ -64,6 +65,39 @@ def test_fake_exchange_runs_from_the_shell(tmp_path: Path) -> None:
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def _start_fake(cwd: Path, key_out: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kalshi_auth.testing", "--key-out", key_out],
+        cwd=cwd, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("fake exchange at ")
+    return process
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_the_fake_deletes_its_key_file_when_it_stops(tmp_path: Path, stop: int) -> None:
+    """Failed before: the bootstrap key file stayed behind, so the README's command failed the
+    second time it was run ("already exists")."""
+    for _ in range(2):
+        process = _start_fake(tmp_path, "boot.pem")
+        with process:
+            assert (tmp_path / "boot.pem").exists()
+            process.send_signal(stop)
+            assert process.wait(timeout=10) == 0
+        assert not (tmp_path / "boot.pem").exists()
+
+
+def test_the_fake_keeps_a_key_file_put_in_its_place(tmp_path: Path) -> None:
+    process = _start_fake(tmp_path, "boot.pem")
+    with process:
+        (tmp_path / "mine.pem").write_bytes(b"someone else's file")
+        os.replace(tmp_path / "mine.pem", tmp_path / "boot.pem")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    assert (tmp_path / "boot.pem").read_bytes() == b"someone else's file"
 
 
 def _serve_cli(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:

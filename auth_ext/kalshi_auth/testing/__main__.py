@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import errno
 import shlex
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -29,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         "--key-out",
         type=Path,
         required=True,
-        help="where to write the bootstrap key's private PEM (mode 0600, must not exist)",
+        help="where to write the bootstrap key's private PEM (mode 0600, must not exist; "
+        "deleted when the fake stops)",
     )
     args = parser.parse_args(argv)
     if not 0 <= args.port < 65536:
@@ -50,8 +52,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(key_out))}\n"
             )
             sys.stdout.flush()
-            with contextlib.suppress(KeyboardInterrupt):
-                threading.Event().wait()
+            try:
+                _wait_for_ctrl_c_or_sigterm()
+            finally:
+                _remove_key_file(key_out, key.private_key_pem)
     except KalshiError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -63,6 +67,28 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{exc.strerror or type(exc).__name__}"
                      + (f" ({exc.filename})" if exc.filename else ""))  # fmt: skip
     return 0
+
+
+def _wait_for_ctrl_c_or_sigterm() -> None:
+    """Serve until Ctrl-C or SIGTERM (a service manager's, or ``kill``'s, stop)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _remove_key_file(key_out: Path, pem: bytes) -> None:
+    """The bootstrap key means nothing once its fake is gone: leave no key file behind (unless
+    the file has been replaced meanwhile, by something that is not ours to delete)."""
+    with contextlib.suppress(OSError):
+        if key_out.read_bytes() == pem:
+            key_out.unlink()
 
 
 def _fail(message: str) -> int:
