@@ -70,12 +70,19 @@ def _text(value: object) -> str:
 
 
 def find_token(library: Any, uri: Pkcs11Uri) -> Any:
+    """The token ``uri`` names. A slot whose token cannot be read (one removed since the module
+    first listed its slots, as SoftHSM2 and unplugged devices leave them) is passed over: it
+    must not make every other token unreachable too."""
+    unreadable = pkcs11_library().PKCS11Error
     wanted = {"label": uri.token, "serial": uri.serial, "manufacturer_id": uri.manufacturer,
               "model": uri.model}  # fmt: skip
     for slot in library.get_slots(token_present=True):
         if uri.slot_id is not None and slot.slot_id != uri.slot_id:
             continue
-        token = slot.get_token()
+        try:
+            token = slot.get_token()
+        except unreadable:
+            continue
         if all(v is None or _text(getattr(token, k, "")) == v for k, v in wanted.items()):
             return token
     raise KeyLoadError.of("pkcs11_token_missing", key=uri.described())

@@ -289,3 +289,35 @@ def test_a_token_removed_while_in_use_is_a_key_load_error_not_a_raw_one(
         done.stdout + done.stderr
     )
     assert softhsm_token.pin not in done.stdout
+
+
+def test_a_token_removed_leaves_the_others_reachable(softhsm_token: Token) -> None:
+    """Failed before its fix: once any token was removed, opening a key in another one raised
+    python-pkcs11's GeneralError (the removed token's slot stays listed in the process)."""
+    import subprocess
+
+    removable = label("removable")
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", removable, "--pin",
+                    softhsm_token.pin, "--so-pin", softhsm_token.so_pin],
+                   check=True, capture_output=True, env=softhsm_token.env())  # fmt: skip
+    gone = softhsm_token.uri("k").replace(f"token={softhsm_token.label}", f"token={removable}")
+    kept = softhsm_token.uri(label("kept"))
+    done = softhsm_token.run_python(f"""
+        import subprocess
+        from kalshi_auth import KeyLoadError
+        from kalshi_auth._pkcs11 import open_pkcs11_key
+        from kalshi_auth._pkcs11keygen import make_token_key
+        make_token_key({gone!r}, "ed25519").close()
+        make_token_key({kept!r}, "ed25519").close()
+        subprocess.run(["softhsm2-util", "--delete-token", "--token", {removable!r}], check=True,
+                       capture_output=True)
+        key = open_pkcs11_key({kept!r})
+        print("kept signs", len(key.sign(b"after")))
+        try:
+            open_pkcs11_key({gone!r})
+        except KeyLoadError as exc:
+            print("gone:", exc.reason)
+    """)
+    assert done.stdout.splitlines() == ["kept signs 64", "gone: pkcs11_token_missing"], (
+        done.stdout + done.stderr
+    )
