@@ -1,14 +1,13 @@
 """The Python blocks of the README, CONTRIBUTING.md and every docs page: each type-checks under
 mypy --strict exactly as written, and those that make or delete keys run against a fake
 exchange (``KALSHI_BASE_URL`` pointing at it, as ``python -m kalshi_auth.testing`` prints) and
-never leave a key behind, however they are run, twice included. The docs build itself is
-``make docs`` (part of ``make test``)."""
+never leave a key behind, however they are run, twice included. The shell blocks:
+test_docs_shell.py; the docs build itself is ``make docs`` (part of ``make test``)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,14 +19,9 @@ from kalshi_auth import KalshiError, load_private_key
 from kalshi_auth.testing import FakeExchange, serve
 
 from ..cli_support import GATEWAY, ScriptedExchange
+from ..docs_support import ROOT, code_blocks
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
-BLOCKS = [
-    block
-    for page in PAGES
-    for block in re.findall(r"^```python\n(.*?)^```", page.read_text("utf-8"), re.S | re.M)
-]
+BLOCKS = [block.text for block in code_blocks("python")]
 
 
 def test_the_docs_have_python_blocks() -> None:
