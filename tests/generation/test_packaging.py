@@ -175,6 +175,16 @@ def test_the_built_metadata_is_derived_from_the_version_constant_and_the_spec(
     assert first.startswith(f"## {VERSION} "), "CHANGELOG.md's first heading names another version"
 
 
+def test_the_metadata_names_project_urls_that_are_https() -> None:
+    from importlib import metadata
+
+    urls = metadata.metadata("kalshi-api-keys").get_all("Project-URL") or []
+    assert urls, "no Project-URL in the installed metadata (reinstall: make venv)"
+    for entry in urls:
+        label, _, url = entry.partition(", ")
+        assert label and url.startswith("https://"), entry
+
+
 def test_the_sdist_can_regenerate_the_client_and_both_carry_the_license(tmp_path: Path) -> None:
     """Failed before: no LICENSE anywhere, and the sdist lacked the templates and the Makefile."""
     import tarfile
