@@ -9,6 +9,7 @@ import shlex
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from .._errors import KalshiError
@@ -42,18 +43,22 @@ def main(argv: list[str] | None = None) -> int:
     assert key.private_key_pem is not None
     try:
         check_writable(key_out)
-        with serve(exchange, host=args.host, port=args.port) as running:
+        with (
+            _sigterm_as_ctrl_c(),
+            contextlib.suppress(KeyboardInterrupt),
+            serve(exchange, host=args.host, port=args.port) as running,
+        ):
             # Written only once the port is ours: a busy port leaves no stray key file.
             write_secret_file(key_out, key.private_key_pem)
-            sys.stdout.write(
-                f"fake exchange at {running.base_url}\n"
-                f"export KALSHI_BASE_URL={shlex.quote(running.base_url)}\n"
-                f"export KALSHI_API_KEY_ID={shlex.quote(key.api_key_id)}\n"
-                f"export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(key_out))}\n"
-            )
-            sys.stdout.flush()
             try:
-                _wait_for_ctrl_c_or_sigterm()
+                sys.stdout.write(
+                    f"fake exchange at {running.base_url}\n"
+                    f"export KALSHI_BASE_URL={shlex.quote(running.base_url)}\n"
+                    f"export KALSHI_API_KEY_ID={shlex.quote(key.api_key_id)}\n"
+                    f"export KALSHI_PRIVATE_KEY_PATH={shlex.quote(str(key_out))}\n"
+                )
+                sys.stdout.flush()
+                threading.Event().wait()
             finally:
                 _remove_key_file(key_out, key.private_key_pem)
     except KalshiError as exc:
@@ -69,16 +74,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _wait_for_ctrl_c_or_sigterm() -> None:
-    """Serve until Ctrl-C or SIGTERM (a service manager's, or ``kill``'s, stop)."""
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a service manager's, or ``kill``'s, stop) ends the fake as Ctrl-C does. Set
+    before anything is served or written, so a stop right after the start is clean too."""
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
+        yield
     finally:
         signal.signal(signal.SIGTERM, previous)
 
