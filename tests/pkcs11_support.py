@@ -8,6 +8,7 @@ reads it once per process.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -73,6 +74,18 @@ class Token:
             query += f"&pin-value={quote(pin or self.pin, safe='')}"
         return f"{path}?{query}"
 
+    def initialise(self) -> None:
+        """Make this token in the configured token directory (SoftHSM2's --init-token)."""
+        subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", self.label,
+                        "--pin", self.pin, "--so-pin", self.so_pin],
+                       check=True, capture_output=True, env=self.env())  # fmt: skip
+
+    def sibling(self, label: str) -> Token:
+        """Another token beside this one (same module, PINs and configuration), initialised."""
+        other = dataclasses.replace(self, label=label)
+        other.initialise()
+        return other
+
     def env(self) -> dict[str, str]:
         """What a child process needs to see this token."""
         return {**os.environ, "SOFTHSM2_CONF": str(self.conf)}
@@ -123,9 +136,7 @@ def softhsm_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Token]:
     )
     previous = os.environ.get("SOFTHSM2_CONF")
     os.environ["SOFTHSM2_CONF"] = str(conf)
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", token.label,
-                    "--pin", token.pin, "--so-pin", token.so_pin],
-                   check=True, capture_output=True, env=token.env())  # fmt: skip
+    token.initialise()
     yield token
     if previous is None:
         os.environ.pop("SOFTHSM2_CONF", None)

@@ -265,12 +265,8 @@ def test_a_token_removed_while_in_use_is_a_key_load_error_not_a_raw_one(
     """Failed before its fix: the session's re-open after the removal raised python-pkcs11's
     own GeneralError. A SoftHSM2 token deleted from its directory stands in for an unplugged
     device; in a fresh process, since SoftHSM2 lists a process's tokens once."""
-    import subprocess
 
-    removable = label("removable")
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", removable, "--pin",
-                    softhsm_token.pin, "--so-pin", softhsm_token.so_pin],
-                   check=True, capture_output=True, env=softhsm_token.env())  # fmt: skip
+    removable = softhsm_token.sibling(label("removable")).label
     uri = softhsm_token.uri("k").replace(f"token={softhsm_token.label}", f"token={removable}")
     done = softhsm_token.run_python(f"""
         import subprocess
@@ -294,12 +290,8 @@ def test_a_token_removed_while_in_use_is_a_key_load_error_not_a_raw_one(
 def test_a_token_removed_leaves_the_others_reachable(softhsm_token: Token) -> None:
     """Failed before its fix: once any token was removed, opening a key in another one raised
     python-pkcs11's GeneralError (the removed token's slot stays listed in the process)."""
-    import subprocess
 
-    removable = label("removable")
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", removable, "--pin",
-                    softhsm_token.pin, "--so-pin", softhsm_token.so_pin],
-                   check=True, capture_output=True, env=softhsm_token.env())  # fmt: skip
+    removable = softhsm_token.sibling(label("removable")).label
     gone = softhsm_token.uri("k").replace(f"token={softhsm_token.label}", f"token={removable}")
     kept = softhsm_token.uri(label("kept"))
     done = softhsm_token.run_python(f"""

@@ -222,11 +222,7 @@ def run_block(session: Session, first: bool) -> None:
 def kalshi_token(request: pytest.FixtureRequest) -> Iterator[Token]:
     """A SoftHSM2 token labelled ``kalshi``, as the docs name it, for one test."""
     base: Token = request.getfixturevalue("softhsm_token")
-    token = Token(module=base.module, label="kalshi", pin=base.pin, so_pin=base.so_pin,
-                  conf=base.conf)  # fmt: skip
-    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", token.label, "--pin",
-                    token.pin, "--so-pin", token.so_pin],
-                   check=True, capture_output=True, env=token.env())  # fmt: skip
+    token = base.sibling("kalshi")
     yield token
     subprocess.run(["softhsm2-util", "--delete-token", "--token", token.label],
                    check=True, capture_output=True, env=token.env())  # fmt: skip
